@@ -1,0 +1,3 @@
+// Package store owns the workspace on disk and its SQLite metadata: documents, datasets, runs,
+// jobs and votes, with versioned migrations and atomic writes.
+package store
