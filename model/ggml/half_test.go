@@ -51,11 +51,11 @@ func TestFP32ToFP16Rounding(t *testing.T) {
 	}{
 		{0, 0}, {float32(math.Copysign(0, -1)), 0x8000}, {1, 0x3C00}, {-2, 0xC000},
 		{65504, 0x7BFF}, {65520, 0x7C00}, {1e10, 0x7C00}, {float32(math.Inf(-1)), 0xFC00},
-		{1 + 1.0/2048, 0x3C00},          // a tie rounds to the even mantissa
-		{1 + 3.0/2048, 0x3C02},          // a tie rounds up to the even mantissa
+		{1 + 1.0/2048, 0x3C00},            // a tie rounds to the even mantissa
+		{1 + 3.0/2048, 0x3C02},            // a tie rounds up to the even mantissa
 		{1 + 1.0/2048 + 1.0/8192, 0x3C01}, // above the tie rounds up
-		{5.960464477539063e-08, 0x0001}, // smallest subnormal
-		{2.98e-08, 0x0000},              // below half of it
+		{5.960464477539063e-08, 0x0001},   // smallest subnormal
+		{2.98e-08, 0x0000},                // below half of it
 	}
 	for _, tt := range tests {
 		if got := FP32ToFP16(tt.f); got != tt.want {
