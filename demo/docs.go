@@ -19,3 +19,9 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	}
 	return sub
 }
+
+// RetrievalSet is demo/retrieval.yaml: questions about [Docs] with their labelled answer passages
+// (document file name and a verbatim snippet), used to measure retrieval.
+//
+//go:embed retrieval.yaml
+var RetrievalSet []byte
