@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"tutor/model/tokenizer"
 )
 
 // Model is a loaded Llama-family transformer: its shape and its weights, kept in their file
@@ -9,12 +10,14 @@ import (
 // each with its own [State] and, optionally, its own [Adapter].
 type Model struct {
 	Config     Config
-	TokenEmbd  *Matrix   // [V, C]
-	Layers     []Layer   // [L]
-	OutputNorm []float32 // [C]
-	Output     *Matrix   // [V, C]; the same Matrix as TokenEmbd when the embedding is tied
-	RopeFreqs  []float32 // [RopeDim/2] per-frequency divisors (Llama 3.1 rope_freqs), or nil
-	Tied       bool      // Output shares TokenEmbd's weights
+	TokenEmbd  *Matrix              // [V, C]
+	Layers     []Layer              // [L]
+	OutputNorm []float32            // [C]
+	Output     *Matrix              // [V, C]; the same Matrix as TokenEmbd when the embedding is tied
+	RopeFreqs  []float32            // [RopeDim/2] per-frequency divisors (Llama 3.1 rope_freqs), or nil
+	Tied       bool                 // Output shares TokenEmbd's weights
+	Tokenizer  *tokenizer.Tokenizer // from the GGUF tokenizer.ggml.* keys
+	Template   string               // tokenizer.chat_template, when the file has one
 }
 
 // Layer is one transformer block. H heads of width D, KV key/value heads, C = Dim, F = FFN.
