@@ -9,7 +9,7 @@ import (
 
 // Queue lets at most a fixed number of requests run on a Generator at once. Others wait in a
 // bounded line served round-robin across clients, so one client with many requests cannot
-// starve the rest. A full line is refused at once with an EUNAVAILABLE error; a request whose
+// starve the rest. A full line is refused at once with an EBUSY error; a request whose
 // context ends while it waits leaves the line and frees its place.
 type Queue struct {
 	gen        Generator
@@ -79,7 +79,7 @@ func (q *Queue) acquire(ctx context.Context) error {
 	}
 	if q.waiting >= q.maxWaiting {
 		q.mu.Unlock()
-		return &tutor.Error{Code: tutor.EUNAVAILABLE, Message: "the server is busy: too many requests are waiting; retry shortly"}
+		return tutor.Errorf(tutor.EBUSY, "the server is busy: %d requests are waiting; retry shortly", q.waiting)
 	}
 	t := &ticket{client: clientOf(ctx), ready: make(chan struct{})}
 	if len(q.lines[t.client]) == 0 {

@@ -56,8 +56,8 @@ func TestQueueRefusesWhenFull(t *testing.T) {
 	go q.Generate(ctx, Request{Prompt: "b"}, nil)
 	waitFor(t, func() bool { return q.Stats().Waiting == 1 })
 	_, err := q.Generate(ctx, Request{Prompt: "c"}, nil)
-	if tutor.ErrorCode(err) != tutor.EUNAVAILABLE {
-		t.Fatalf("third request: err = %v, want %s", err, tutor.EUNAVAILABLE)
+	if tutor.ErrorCode(err) != tutor.EBUSY {
+		t.Fatalf("third request: err = %v, want %s", err, tutor.EBUSY)
 	}
 	close(g.release)
 	waitFor(t, func() bool { s := q.Stats(); return s.Running == 0 && s.Waiting == 0 })

@@ -77,7 +77,7 @@ func OpenFile(path string) (*File, error) {
 	f, err := Open(fh, st.Size())
 	if err != nil {
 		fh.Close()
-		return nil, tutor.Wrap(err, tutor.ErrorCode(err), "%s: %s", path, tutor.ErrorMessage(err))
+		return nil, annotate(err, "%s", path)
 	}
 	f.closer = fh
 	return f, nil
@@ -116,7 +116,11 @@ func (f *File) Float(key string) (float64, bool) { v, _ := f.Get(key); return v.
 func (f *File) Bool(key string) (bool, bool) { v, _ := f.Get(key); return v.Bool() }
 
 // Strings returns the value of key if it is an array of strings.
-func (f *File) Strings(key string) ([]string, bool) { v, _ := f.Get(key); s, ok := v.x.([]string); return s, ok }
+func (f *File) Strings(key string) ([]string, bool) {
+	v, _ := f.Get(key)
+	s, ok := v.x.([]string)
+	return s, ok
+}
 
 // Float32s returns the value of key if it is an array of float32.
 func (f *File) Float32s(key string) ([]float32, bool) {
@@ -185,7 +189,7 @@ func (f *File) TensorFloat32s(ti *TensorInfo) ([]float32, error) {
 	}
 	out := make([]float32, ti.NumElements())
 	if err := ggml.Dequantize(ti.Type, b, out); err != nil {
-		return nil, tutor.Wrap(err, tutor.ErrorCode(err), "gguf: tensor %q: %s", ti.Name, tutor.ErrorMessage(err))
+		return nil, annotate(err, "gguf: tensor %q", ti.Name)
 	}
 	return out, nil
 }

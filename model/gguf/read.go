@@ -2,9 +2,9 @@ package gguf
 
 import (
 	"bufio"
-	"fmt"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/bits"
@@ -32,6 +32,8 @@ type decoder struct {
 	off  int64
 	size int64
 	buf  [8]byte
+
+	truncated bool // the file ended inside something it declared
 }
 
 func (d *decoder) left() int64 { return d.size - d.off }
@@ -39,6 +41,7 @@ func (d *decoder) left() int64 { return d.size - d.off }
 // read fills p, failing cleanly at the end of the file.
 func (d *decoder) read(p []byte) error {
 	if int64(len(p)) > d.left() {
+		d.truncated = true
 		return errTruncated
 	}
 	n, err := io.ReadFull(d.r, p)
@@ -50,6 +53,16 @@ func (d *decoder) read(p []byte) error {
 }
 
 var errTruncated = tutor.Errorf(tutor.EINVALID, "the file ends early")
+
+// annotate returns err with context before its message and the same code, keeping
+// err's own cause rather than nesting err's message twice.
+func annotate(err error, format string, args ...any) error {
+	e := &tutor.Error{Code: tutor.ErrorCode(err), Message: fmt.Sprintf(format, args...) + ": " + tutor.ErrorMessage(err), Err: err}
+	if te := (*tutor.Error)(nil); errors.As(err, &te) {
+		e.Err = te.Err
+	}
+	return e
+}
 
 func (d *decoder) u32() (uint32, error) {
 	err := d.read(d.buf[:4])
@@ -71,6 +84,7 @@ func (d *decoder) str(max uint64) (string, error) {
 		return "", tutor.Errorf(tutor.EINVALID, "a string of %d bytes is over the limit of %d", n, max)
 	}
 	if int64(n) > d.left() {
+		d.truncated = true
 		return "", errTruncated
 	}
 	b := make([]byte, n)
@@ -249,11 +263,14 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	f := &File{r: r, size: size, keys: map[string]int{}, tensors: map[string]int{}, Alignment: DefaultAlignment}
 	d := &decoder{r: bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 1<<16), size: size}
 	if err := f.readHeader(d); err != nil {
-		msg := tutor.ErrorMessage(err)
-		if errors.Is(err, errTruncated) {
+		code, msg := tutor.ErrorCode(err), tutor.ErrorMessage(err)
+		if te := (*tutor.Error)(nil); errors.As(err, &te) {
+			err = te.Err
+		}
+		if d.truncated {
 			msg += fmt.Sprintf(" (at offset %d of %d)", d.off, size)
 		}
-		return nil, tutor.Wrap(err, tutor.ErrorCode(err), "gguf: %s", msg)
+		return nil, &tutor.Error{Code: code, Message: "gguf: " + msg, Err: err}
 	}
 	return f, nil
 }
@@ -303,7 +320,7 @@ func (f *File) readKV(d *decoder, n int) error {
 	for i := range n {
 		key, err := d.str(MaxStringLength)
 		if err != nil {
-			return tutor.Wrap(err, tutor.ErrorCode(err), "metadata entry %d: key: %s", i, tutor.ErrorMessage(err))
+			return annotate(err, "metadata entry %d: key", i)
 		}
 		if _, dup := f.keys[key]; dup {
 			return tutor.Errorf(tutor.EINVALID, "metadata entry %d: key %q appears twice", i, key)
@@ -314,7 +331,7 @@ func (f *File) readKV(d *decoder, n int) error {
 		}
 		v, err := d.value(ValueType(t), 0)
 		if err != nil {
-			return tutor.Wrap(err, tutor.ErrorCode(err), "metadata %q: %s", key, tutor.ErrorMessage(err))
+			return annotate(err, "metadata %q", key)
 		}
 		f.keys[key] = len(f.KV)
 		f.KV = append(f.KV, KV{Key: key, Value: v})
@@ -334,7 +351,7 @@ func (f *File) readTensorInfos(d *decoder, n int) error {
 	for i := range n {
 		name, err := d.str(MaxStringLength)
 		if err != nil {
-			return tutor.Wrap(err, tutor.ErrorCode(err), "tensor %d: name: %s", i, tutor.ErrorMessage(err))
+			return annotate(err, "tensor %d: name", i)
 		}
 		if _, dup := f.tensors[name]; dup {
 			return tutor.Errorf(tutor.EINVALID, "tensor %d: name %q appears twice", i, name)

@@ -108,7 +108,7 @@ func (gw *Writer) checkKV(kv []KV) error {
 		}
 		keys[p.Key] = true
 		if err := checkValue(p.Value, 0); err != nil {
-			return tutor.Wrap(err, tutor.ErrorCode(err), "gguf: metadata %q: %s", p.Key, tutor.ErrorMessage(err))
+			return annotate(err, "gguf: metadata %q", p.Key)
 		}
 		if p.Key == "general.alignment" {
 			a, ok := p.Value.x.(uint32)
