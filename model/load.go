@@ -147,4 +147,3 @@ func (r *tensorReader) vector(name string, n int) []float32 {
 	}
 	return v
 }
-
