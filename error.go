@@ -16,7 +16,8 @@ const (
 	EUNSUPPORTED  = "unsupported"  // a type or format Tutor does not handle
 	EFORBIDDEN    = "forbidden"    // the caller's role may not do this
 	EUNAUTHORIZED = "unauthorized" // no or wrong credentials
-	EUNAVAILABLE  = "unavailable"  // busy or a dependency is down; try again later
+	EUNAVAILABLE  = "unavailable"  // a dependency is down; try again later
+	EBUSY         = "busy"         // too many requests wait already; retry shortly
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 

@@ -1,0 +1,3 @@
+package kernel
+
+const hasAVX2Asm = true

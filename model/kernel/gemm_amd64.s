@@ -1,0 +1,170 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// One k step: broadcast A(r,p) for six rows, two FMAs each against the
+// 16 floats of B at p.
+#define STEP6x16 \
+	VMOVUPS (DI), Y12 \
+	VMOVUPS 32(DI), Y13 \
+	VBROADCASTSS (SI), Y14 \
+	VFMADD231PS Y12, Y14, Y0 \
+	VFMADD231PS Y13, Y14, Y1 \
+	VBROADCASTSS (SI)(R9*1), Y15 \
+	VFMADD231PS Y12, Y15, Y2 \
+	VFMADD231PS Y13, Y15, Y3 \
+	VBROADCASTSS (SI)(R9*2), Y14 \
+	VFMADD231PS Y12, Y14, Y4 \
+	VFMADD231PS Y13, Y14, Y5 \
+	VBROADCASTSS (SI)(R10*1), Y15 \
+	VFMADD231PS Y12, Y15, Y6 \
+	VFMADD231PS Y13, Y15, Y7 \
+	VBROADCASTSS (SI)(R9*4), Y14 \
+	VFMADD231PS Y12, Y14, Y8 \
+	VFMADD231PS Y13, Y14, Y9 \
+	VBROADCASTSS (SI)(R11*1), Y15 \
+	VFMADD231PS Y12, Y15, Y10 \
+	VFMADD231PS Y13, Y15, Y11 \
+	ADDQ R12, SI \
+	ADDQ $64, DI
+
+// Row r of C += alpha * (lo, hi).
+#define STOREROW(lo, hi) \
+	VMOVUPS (DX), Y12 \
+	VFMADD231PS lo, Y15, Y12 \
+	VMOVUPS Y12, (DX) \
+	VMOVUPS 32(DX), Y13 \
+	VFMADD231PS hi, Y15, Y13 \
+	VMOVUPS Y13, 32(DX) \
+	ADDQ R8, DX
+
+// func gemm6x16(kc int, a unsafe.Pointer, rsa, csa int, b, c unsafe.Pointer, ldc int, alpha float32)
+TEXT ·gemm6x16(SB), NOSPLIT, $0-60
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rsa+16(FP), R9
+	MOVQ csa+24(FP), R12
+	MOVQ b+32(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R9)(R9*4), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVQ CX, BX
+	SHRQ $2, BX
+	ANDQ $3, CX
+	TESTQ BX, BX
+	JEQ tail
+
+loop4:
+	STEP6x16
+	STEP6x16
+	STEP6x16
+	STEP6x16
+	DECQ BX
+	JNZ loop4
+
+tail:
+	TESTQ CX, CX
+	JEQ store
+
+loop1:
+	STEP6x16
+	DECQ CX
+	JNZ loop1
+
+store:
+	VBROADCASTSS alpha+56(FP), Y15
+	STOREROW(Y0, Y1)
+	STOREROW(Y2, Y3)
+	STOREROW(Y4, Y5)
+	STOREROW(Y6, Y7)
+	STOREROW(Y8, Y9)
+	STOREROW(Y10, Y11)
+	VZEROUPPER
+	RET
+
+// Transpose the 8×8 block of rows in Y0..Y7 and store column q of it (8
+// floats) at DI + q*64 + off.
+#define TRANSPOSE_STORE(off) \
+	VUNPCKLPS Y1, Y0, Y8 \
+	VUNPCKHPS Y1, Y0, Y9 \
+	VUNPCKLPS Y3, Y2, Y10 \
+	VUNPCKHPS Y3, Y2, Y11 \
+	VUNPCKLPS Y5, Y4, Y12 \
+	VUNPCKHPS Y5, Y4, Y13 \
+	VUNPCKLPS Y7, Y6, Y14 \
+	VUNPCKHPS Y7, Y6, Y15 \
+	VSHUFPS $0x44, Y10, Y8, Y0 \
+	VSHUFPS $0xEE, Y10, Y8, Y1 \
+	VSHUFPS $0x44, Y11, Y9, Y2 \
+	VSHUFPS $0xEE, Y11, Y9, Y3 \
+	VSHUFPS $0x44, Y14, Y12, Y4 \
+	VSHUFPS $0xEE, Y14, Y12, Y5 \
+	VSHUFPS $0x44, Y15, Y13, Y6 \
+	VSHUFPS $0xEE, Y15, Y13, Y7 \
+	VPERM2F128 $0x20, Y4, Y0, Y8 \
+	VPERM2F128 $0x20, Y5, Y1, Y9 \
+	VPERM2F128 $0x20, Y6, Y2, Y10 \
+	VPERM2F128 $0x20, Y7, Y3, Y11 \
+	VPERM2F128 $0x31, Y4, Y0, Y12 \
+	VPERM2F128 $0x31, Y5, Y1, Y13 \
+	VPERM2F128 $0x31, Y6, Y2, Y14 \
+	VPERM2F128 $0x31, Y7, Y3, Y15 \
+	VMOVUPS Y8, (off+0)(DI) \
+	VMOVUPS Y9, (off+64)(DI) \
+	VMOVUPS Y10, (off+128)(DI) \
+	VMOVUPS Y11, (off+192)(DI) \
+	VMOVUPS Y12, (off+256)(DI) \
+	VMOVUPS Y13, (off+320)(DI) \
+	VMOVUPS Y14, (off+384)(DI) \
+	VMOVUPS Y15, (off+448)(DI)
+
+// Load 8 floats from each of 8 rows starting at AX (row stride R9).
+#define LOAD8ROWS \
+	VMOVUPS (AX), Y0 \
+	VMOVUPS (AX)(R9*1), Y1 \
+	VMOVUPS (AX)(R9*2), Y2 \
+	VMOVUPS (AX)(R10*1), Y3 \
+	VMOVUPS (AX)(R9*4), Y4 \
+	VMOVUPS (AX)(R11*1), Y5 \
+	VMOVUPS (AX)(R10*2), Y6 \
+	VMOVUPS (AX)(R12*1), Y7
+
+// func transpose16(dst, src unsafe.Pointer, lds, k8 int)
+TEXT ·transpose16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R9
+	MOVQ k8+24(FP), CX
+	SHRQ $3, CX
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R9)(R9*4), R11
+	LEAQ (R10)(R9*4), R12
+	MOVQ R9, R13
+	SHLQ $3, R13
+
+tloop:
+	MOVQ SI, AX
+	LOAD8ROWS
+	TRANSPOSE_STORE(0)
+	ADDQ R13, AX
+	LOAD8ROWS
+	TRANSPOSE_STORE(32)
+	ADDQ $32, SI
+	ADDQ $512, DI
+	DECQ CX
+	JNZ tloop
+	VZEROUPPER
+	RET

@@ -1,0 +1,75 @@
+package kernel
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// A batch is one parallel call: tasks [0, n) handed out one at a time to the
+// caller and to helpers from the pool, so a core slowed by other work on a
+// shared machine takes fewer tasks instead of holding everyone up.
+type batch struct {
+	n    int64
+	next atomic.Int64
+	fn   func(worker, task int)
+	wg   sync.WaitGroup
+}
+
+func (b *batch) work(worker int) {
+	for {
+		t := b.next.Add(1) - 1
+		if t >= b.n {
+			return
+		}
+		b.fn(worker, int(t))
+	}
+}
+
+type helperReq struct {
+	b      *batch
+	worker int
+}
+
+var (
+	poolOnce sync.Once
+	poolReqs chan helperReq
+)
+
+// startPool starts the persistent helper goroutines; they live for the
+// process, parked on a channel, so a parallel call costs no goroutine start.
+func startPool() {
+	poolReqs = make(chan helperReq, maxWorkers)
+	for i := 0; i < maxWorkers-1; i++ {
+		go func() {
+			for r := range poolReqs {
+				r.b.work(r.worker)
+				r.b.wg.Done()
+			}
+		}()
+	}
+}
+
+// parallelFor runs fn(worker, task) for every task in [0, n) on up to
+// workers() goroutines, the caller included. worker is in [0, workers()) and
+// unique among the goroutines running at once, so fn may index per-worker
+// scratch space with it.
+func parallelFor(n int, fn func(worker, task int)) {
+	w := workers()
+	if w > n {
+		w = n
+	}
+	if w <= 1 {
+		for t := 0; t < n; t++ {
+			fn(0, t)
+		}
+		return
+	}
+	poolOnce.Do(startPool)
+	b := &batch{n: int64(n), fn: fn}
+	b.wg.Add(w - 1)
+	for i := 1; i < w; i++ {
+		poolReqs <- helperReq{b: b, worker: i}
+	}
+	b.work(0)
+	b.wg.Wait()
+}
