@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	tutor.EFORBIDDEN:    http.StatusForbidden,
 	tutor.EUNAUTHORIZED: http.StatusUnauthorized,
 	tutor.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	tutor.EBUSY:         http.StatusTooManyRequests,
 	tutor.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -38,6 +39,7 @@ var codeOf = map[int]string{
 	http.StatusForbidden:             tutor.EFORBIDDEN,
 	http.StatusUnauthorized:          tutor.EUNAUTHORIZED,
 	http.StatusServiceUnavailable:    tutor.EUNAVAILABLE,
+	http.StatusTooManyRequests:       tutor.EBUSY,
 }
 
 // retryAfterSeconds is what a 503 tells clients to wait.
@@ -88,8 +90,11 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		h.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "err", err)
 	}
-	if status == http.StatusServiceUnavailable {
+	switch status {
+	case http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	case http.StatusTooManyRequests:
+		c.Response().Header().Set("Retry-After", "1")
 	}
 	if code == tutor.EINTERNAL {
 		message = i18n.T(ctx(c), "error.internal")
@@ -98,6 +103,11 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(status)
+	case servingAPI(c) == "ollama":
+		werr = c.JSON(status, map[string]string{"error": message})
+	case servingAPI(c) == "openai":
+		param, _ := c.Get(openaiParamKey).(string)
+		werr = c.JSON(status, map[string]any{"error": openaiErrorBody(code, message, param)})
 	case wantsJSON(c):
 		var b errorBody
 		b.Error.Code, b.Error.Message = code, message

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tutor/internal/jobs"
+	"tutor/llm"
 	"tutor/store"
 )
 
@@ -29,9 +30,11 @@ type Options struct {
 // routes in routes.go.
 type Handler struct {
 	Store *store.Store
-	Jobs  *jobs.Runner
-	Log   *slog.Logger
-	Opts  Options
+	// Catalog is what the Ollama- and OpenAI-compatible APIs serve, by model name.
+	Catalog *llm.Catalog
+	Jobs    *jobs.Runner
+	Log     *slog.Logger
+	Opts    Options
 
 	auth     authMode
 	stopping chan struct{}
@@ -49,7 +52,7 @@ func New(ctx context.Context, s *store.Store, runner *jobs.Runner, log *slog.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, stopping: make(chan struct{})}
+	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{})}
 	n, err := s.CountUsers(ctx)
 	if err != nil {
 		return nil, err

@@ -36,6 +36,16 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/jobs/:id", h.jobShow, ActView},
 		{http.MethodGet, "/jobs/:id/events", h.jobEvents, ActView},
 		{http.MethodPost, "/jobs/:id/cancel", h.jobCancel, ActRunJobs},
+		{http.MethodGet, "/api/version", h.ollamaVersion, ActPublic},
+		{http.MethodGet, "/api/tags", h.ollamaTags, ActServe},
+		{http.MethodPost, "/api/show", h.ollamaShow, ActServe},
+		{http.MethodPost, "/api/generate", h.ollamaGenerate, ActServe},
+		{http.MethodPost, "/api/chat", h.ollamaChat, ActServe},
+		{http.MethodPost, "/api/embed", h.ollamaEmbed, ActServe},
+		{http.MethodGet, "/v1/models", h.openaiModels, ActServe},
+		{http.MethodPost, "/v1/chat/completions", h.openaiChat, ActServe},
+		{http.MethodPost, "/v1/embeddings", h.openaiEmbeddings, ActServe},
+
 		{http.MethodGet, "/api/jobs", h.apiJobsList, ActView},
 		{http.MethodGet, "/api/jobs/:id", h.apiJobShow, ActView},
 	}
