@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,11 +32,7 @@ var storiesPrompts = []string{
 // mustStories returns the stories260K tokenizer.
 func mustStories(tb testing.TB) *Tokenizer {
 	tb.Helper()
-	tok, err := New(vocabFromMeta(tb, readGGUFMeta(tb, storiesPath(tb))))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tok
+	return mustGGUF(tb, storiesPath(tb))
 }
 
 func TestStoriesRoundTrip(t *testing.T) {
@@ -60,28 +57,49 @@ func TestStoriesRoundTrip(t *testing.T) {
 // TestStoriesMatchesOllama compares the number of prompt tokens with a real Ollama v0.6.5,
 // which tokenizes with llama.cpp; the ids themselves are compared by generation conformance.
 func TestStoriesMatchesOllama(t *testing.T) {
-	tok := mustStories(t)
+	compareWithOllama(t, "stories-tok", storiesPath(t), mustStories(t), storiesPrompts)
+}
+
+// compareWithOllama creates the model at path in Ollama and, for each prompt, checks that tok
+// counts as many tokens (with BOS/EOS) as Ollama's prompt_eval_count, and that it gives the
+// same ids as the context Ollama returns for a templated request, which is llama.cpp's
+// tokenization of the prompt followed by the reply, without BOS/EOS.
+func compareWithOllama(t *testing.T, name, path string, tok *Tokenizer, prompts []string) {
 	s := testenv.Ollama(t)
-	s.CreateModel(t, "stories-tok", storiesPath(t))
-	for _, p := range storiesPrompts {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		stream := false
-		var count int
-		err := s.Client().Generate(ctx, &api.GenerateRequest{
-			Model: "stories-tok", Prompt: p, Raw: true, Stream: &stream,
-			Options: map[string]any{"temperature": 0, "num_predict": 1},
-		}, func(r api.GenerateResponse) error {
-			if r.Done {
-				count = r.PromptEvalCount
+	s.CreateModel(t, name, path)
+	for _, p := range prompts {
+		for _, raw := range []bool{true, false} {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			stream := false
+			var last api.GenerateResponse
+			req := &api.GenerateRequest{
+				Model: name, Prompt: p, Raw: raw, Stream: &stream,
+				Options: map[string]any{"temperature": 0, "num_predict": 1},
 			}
-			return nil
-		})
-		cancel()
-		if err != nil {
-			t.Fatalf("generate %q: %v", p, err)
-		}
-		if ids := tok.Encode(p, true); len(ids) != count {
-			t.Errorf("%q: %d tokens %v, Ollama counts %d", p, len(ids), ids, count)
+			if !raw {
+				req.Template = "{{ .Prompt }}"
+			}
+			err := s.Client().Generate(ctx, req, func(r api.GenerateResponse) error {
+				last = r
+				return nil
+			})
+			cancel()
+			if err != nil {
+				t.Fatalf("generate %q: %v", p, err)
+			}
+			if raw {
+				if ids := tok.Encode(p, true); len(ids) != last.PromptEvalCount {
+					t.Errorf("%s %q: %d tokens %v, Ollama counts %d", name, p, len(ids), ids, last.PromptEvalCount)
+				}
+				continue
+			}
+			text := p + last.Response
+			if len(last.Context) == 0 {
+				t.Fatalf("%s %q: Ollama returned no context", name, p)
+			}
+			if ids := tok.Tokenize(text, false, true); !slices.Equal(ids, last.Context) {
+				t.Errorf("%s %q:\n ids %v\nOllama %v", name, text, ids, last.Context)
+			}
 		}
 	}
 }
