@@ -1,0 +1,8 @@
+package main
+
+import "tutor/internal/jobs"
+
+// registerJobs registers every kind of job with the runner; add one line per kind.
+func registerJobs(m *Main) {
+	m.Jobs.Register(jobs.DemoKind, jobs.Demo())
+}

@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// route is one line of the route table: who may call it is part of the route.
+type route struct {
+	method string
+	path   string
+	handle echo.HandlerFunc
+	action Action // ActPublic: anyone, even signed out
+}
+
+// routeTable is every route of the app. Add a route with one line here.
+func (h *Handler) routeTable() []route {
+	return []route{
+		{http.MethodGet, "/", h.homeShow, ActView},
+		{http.MethodGet, "/healthz", h.healthShow, ActPublic},
+		{http.MethodGet, "/static/*", h.staticShow, ActPublic},
+		{http.MethodPost, "/lang", h.langSet, ActPublic},
+		{http.MethodGet, "/login", h.loginShow, ActPublic},
+		{http.MethodPost, "/login", h.loginSubmit, ActPublic},
+		{http.MethodPost, "/logout", h.logoutSubmit, ActPublic},
+
+		{http.MethodGet, "/documents", h.documentsList, ActView},
+		{http.MethodGet, "/compare", h.compareShow, ActView},
+		{http.MethodGet, "/train", h.trainShow, ActView},
+		{http.MethodGet, "/evaluate", h.evaluateShow, ActView},
+		{http.MethodGet, "/models", h.modelsList, ActView},
+
+		{http.MethodGet, "/jobs", h.jobsList, ActView},
+		{http.MethodPost, "/jobs/demo", h.jobDemoStart, ActRunJobs},
+		{http.MethodGet, "/jobs/:id", h.jobShow, ActView},
+		{http.MethodGet, "/jobs/:id/events", h.jobEvents, ActView},
+		{http.MethodPost, "/jobs/:id/cancel", h.jobCancel, ActRunJobs},
+		{http.MethodGet, "/api/jobs", h.apiJobsList, ActView},
+		{http.MethodGet, "/api/jobs/:id", h.apiJobShow, ActView},
+	}
+}
+
+// routes registers the table, each route behind the check of its action.
+func (h *Handler) routes(e *echo.Echo) {
+	for _, r := range h.routeTable() {
+		e.Add(r.method, r.path, r.handle, h.require(r.action))
+	}
+}
