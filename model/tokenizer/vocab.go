@@ -25,7 +25,7 @@ const (
 
 // Limits that keep a hostile vocabulary from exhausting memory.
 const (
-	MaxTokens      = 1 << 22
+	MaxTokens      = 1 << 20
 	MaxTokenLength = 1 << 16
 )
 
