@@ -75,10 +75,10 @@ type Weights struct {
 	Shape
 	Arch      string    // the base's general.architecture (llama, qwen2), named in exported adapters
 	RopeFreqs []float32 // per-frequency RoPE divisors (Llama 3.1 rope_freqs), or nil
-	TokEmb  []float32 // [V, C]
-	Layers  []Layer
-	OutNorm []float32 // [C]
-	Output  []float32 // [V, C]; the same slice as TokEmb when the embeddings are tied
+	TokEmb    []float32 // [V, C]
+	Layers    []Layer
+	OutNorm   []float32 // [C]
+	Output    []float32 // [V, C]; the same slice as TokEmb when the embeddings are tied
 }
 
 // Tied reports whether the output projection shares the token embeddings.
