@@ -17,7 +17,7 @@ func parseHTML(name string, data []byte) (string, string, error) {
 	z := html.NewTokenizer(strings.NewReader(src))
 	z.SetMaxBuf(len(src) + 1024)
 	var b strings.Builder
-	skip := 0     // depth inside elements whose text is not content
+	skip := 0 // depth inside elements whose text is not content
 	inTitle := false
 	title := ""
 	heading := 0 // level of the open heading, 0 when none
