@@ -5,7 +5,9 @@ import (
 	"sync"
 
 	"tutor"
+	"tutor/llm"
 	"tutor/model"
+	"tutor/model/chat"
 )
 
 // LoadBase reads a model file (any GGUF type model/ reads, or a safetensors folder) as the
@@ -92,4 +94,32 @@ func runAll(jobs []func()) {
 	}
 	close(ch)
 	wg.Wait()
+}
+
+// Template returns the chat format the built-in engine prompts m with.
+func Template(m *model.Model) chat.Template {
+	return chat.Detect(m.Template, m.Config.Arch, func(s string) bool {
+		_, ok := m.Tokenizer.TokenID(s)
+		return ok
+	})
+}
+
+// NewFormatter formats records for m as the built-in engine will prompt the tuned model: m's
+// chat template and tokenizer. The plain format has no end-of-turn token, and base models
+// without a chat format often never saw their end-of-sequence token; there the answer is
+// followed by the next turn's "User:", which the format's stop texts end generation on.
+func NewFormatter(m *model.Model, maxLen int) Formatter {
+	t := Template(m)
+	f := Formatter{
+		Tokenize: m.Tokenizer.Tokenize,
+		Render: func(msgs []llm.Message, add bool) (string, error) {
+			return t.Format(msgs, add), nil
+		},
+		EOS:    -1,
+		MaxLen: maxLen,
+	}
+	if t.Name == chat.Plain.Name {
+		f.EndText = "User:"
+	}
+	return f
 }
