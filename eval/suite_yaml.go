@@ -19,8 +19,11 @@ func parseYAML(name string, data []byte) (*Suite, locator, error) {
 	}
 	var alias ast.Node
 	for _, doc := range file.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
 		ast.Walk(visitFunc(func(n ast.Node) bool {
-			if n.Type() == ast.AliasType && alias == nil {
+			if n != nil && n.Type() == ast.AliasType && alias == nil {
 				alias = n
 			}
 			return alias == nil
@@ -55,7 +58,7 @@ func parseYAML(name string, data []byte) (*Suite, locator, error) {
 type visitFunc func(ast.Node) bool
 
 func (f visitFunc) Visit(n ast.Node) ast.Visitor {
-	if f(n) {
+	if n != nil && f(n) {
 		return f
 	}
 	return nil
