@@ -118,6 +118,9 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		go func() {
 			defer wg.Done()
 			for t := range work {
+				if ctx.Err() != nil {
+					continue // stopping: drain without starting more work
+				}
 				r, err := runOne(ctx, cfg, sc, t)
 				if err != nil {
 					cancel(err)
