@@ -92,7 +92,7 @@ func (m *Model) forward(s *State, tokens []int, a *Adapter) {
 					sc[i] = dot(q, keys[i*kvd+kv:i*kvd+kv+D])
 				}
 				softmax(sc, scale)
-				roundF16(sc, sc) // and the probabilities to F16 before the values
+				roundF16(sc, sc)                      // and the probabilities to F16 before the values
 				out := s.att[t*qd+h*D : t*qd+(h+1)*D] // [D]
 				clear(out)
 				for i := range n {
