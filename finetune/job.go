@@ -154,7 +154,9 @@ func runJob(ctx context.Context, s *store.Store, job *store.Job, progress func(j
 	if _, err := os.Stat(filepath.Join(AdapterDir(s, p.Name), "adapter.json")); err == nil {
 		return tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already; choose another name", p.Name)
 	}
-	say := func(line string) error { return progress(jobs.Progress{Step: int64(job.Step), Total: int64(job.Total), Message: line, Log: line}) }
+	say := func(line string) error {
+		return progress(jobs.Progress{Step: int64(job.Step), Total: int64(job.Total), Message: line, Log: line})
+	}
 	say("loading " + filepath.Base(p.Base))
 	w, m, err := LoadBase(p.Base)
 	if err != nil {

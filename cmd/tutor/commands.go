@@ -21,6 +21,8 @@ func commands() []command {
 		usersCommand(),
 		trainCommand(),
 		exportCommand(),
+		benchCommand(),
+		modelsCommand(),
 	}
 }
 
