@@ -2,6 +2,8 @@ package testenv
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"os/exec"
 	"testing"
 	"time"
@@ -39,7 +41,12 @@ func Chromium(tb testing.TB) context.Context {
 		chromedp.WindowSize(1280, 900),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(tb.Logf))
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(tb.Logf), chromedp.WithErrorf(func(format string, args ...any) {
+		// Chromium is newer than chromedp's protocol tables; events it cannot decode are noise.
+		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
+			tb.Logf("chromedp: %s", msg)
+		}
+	}))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	tb.Cleanup(func() {
 		cancelTimeout()
