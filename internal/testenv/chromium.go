@@ -3,8 +3,8 @@ package testenv
 import (
 	"context"
 	"fmt"
-	"strings"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
