@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -25,9 +26,15 @@ func Chromium(tb testing.TB) context.Context {
 	if path == "" {
 		missing(tb, "testenv: chromium not found on PATH (apt-get install -y chromium)")
 	}
+	// Not tb.TempDir: Chromium's helper processes may still write to the profile for a moment
+	// after the browser is gone, which fails the test's own clean-up.
+	profile, err := os.MkdirTemp("", "tutor-chromium-")
+	if err != nil {
+		tb.Fatalf("testenv: %v", err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -52,6 +59,12 @@ func Chromium(tb testing.TB) context.Context {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		tb.Fatalf("testenv: start chromium: %v", err)
