@@ -37,6 +37,7 @@ type Handler struct {
 	Opts    Options
 
 	auth     authMode
+	limits   map[string]int64 // body limits per route, from bodyLimits
 	stopping chan struct{}
 	stopOnce sync.Once
 }
@@ -52,7 +53,8 @@ func New(ctx context.Context, s *store.Store, runner *jobs.Runner, log *slog.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{})}
+	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{}),
+		limits: bodyLimits()}
 	n, err := s.CountUsers(ctx)
 	if err != nil {
 		return nil, err

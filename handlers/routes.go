@@ -51,6 +51,21 @@ func (h *Handler) routeTable() []route {
 	}
 }
 
+// smallForm is the body limit of forms that carry no files.
+const smallForm = 64 << 10
+
+// bodyLimits caps request bodies per route, keyed "METHOD path" as in the route table; routes
+// not listed take Options.MaxBodyBytes (uploads, the serving API). Add a line for a new form.
+func bodyLimits() map[string]int64 {
+	return map[string]int64{
+		"POST /lang":            smallForm,
+		"POST /login":           smallForm,
+		"POST /logout":          smallForm,
+		"POST /jobs/demo":       smallForm,
+		"POST /jobs/:id/cancel": smallForm,
+	}
+}
+
 // routes registers the table, each route behind the check of its action.
 func (h *Handler) routes(e *echo.Echo) {
 	for _, r := range h.routeTable() {

@@ -23,9 +23,5 @@ func init() {
 		"evaluate.intro":        {"Run an evaluation suite over the variants and compare metrics per category.", "在各变体上运行评估套件，按类别比较指标。"},
 		"evaluate.empty_title":  {"No evaluation runs yet", "还没有评估记录"},
 		"evaluate.empty_body":   {"Evaluation is not available in this build yet.", "此版本尚不支持评估。"},
-		"models.intro":          {"The base models Tutor can run, the adapters trained on them, and the backends that serve them.", "Tutor 可运行的基础模型、在其上训练的适配器，以及提供服务的后端。"},
-		"models.ollama":         {"Ollama server: %s", "Ollama 服务器：%s"},
-		"models.empty_title":    {"No models yet", "还没有模型"},
-		"models.empty_body":     {"Listing and running models is not available in this build yet.", "此版本尚不支持列出和运行模型。"},
 	})
 }
