@@ -12,6 +12,7 @@ import (
 
 	"tutor/internal/jobs"
 	"tutor/llm"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -35,6 +36,9 @@ type Handler struct {
 	Jobs    *jobs.Runner
 	Log     *slog.Logger
 	Opts    Options
+
+	// RAG is the workspace's document index: uploads, search, the Compare page's passages.
+	RAG *rag.Index
 
 	auth     authMode
 	limits   map[string]int64 // body limits per route, from bodyLimits

@@ -26,7 +26,14 @@ func (h *Handler) routeTable() []route {
 		{http.MethodPost, "/logout", h.logoutSubmit, ActPublic},
 
 		{http.MethodGet, "/documents", h.documentsList, ActView},
+		{http.MethodPost, "/documents", h.documentsUpload, ActUpload},
+		{http.MethodPost, "/documents/reindex", h.documentsReindex, ActUpload},
+		{http.MethodGet, "/documents/:id", h.documentsShow, ActView},
+		{http.MethodGet, "/documents/:id/original", h.documentsOriginal, ActView},
+		{http.MethodPost, "/documents/:id/delete", h.documentsDelete, ActDeleteDocuments},
 		{http.MethodGet, "/compare", h.compareShow, ActView},
+		{http.MethodGet, "/compare/stream", h.compareStream, ActCompare},
+		{http.MethodPost, "/compare/votes", h.voteSubmit, ActCompare},
 		{http.MethodGet, "/train", h.trainShow, ActView},
 		{http.MethodGet, "/evaluate", h.evaluateShow, ActView},
 		{http.MethodGet, "/models", h.modelsList, ActView},
@@ -63,6 +70,10 @@ func bodyLimits() map[string]int64 {
 		"POST /logout":          smallForm,
 		"POST /jobs/demo":       smallForm,
 		"POST /jobs/:id/cancel": smallForm,
+
+		"POST /documents/reindex":    smallForm,
+		"POST /documents/:id/delete": smallForm,
+		"POST /compare/votes":        smallForm,
 	}
 }
 
