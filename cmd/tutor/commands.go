@@ -23,6 +23,7 @@ func commands() []command {
 		exportCommand(),
 		benchCommand(),
 		modelsCommand(),
+		pretrainCommand(),
 	}
 }
 
