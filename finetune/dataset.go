@@ -21,8 +21,11 @@ type Formatter struct {
 	Render   RenderFunc
 	// EOS, when ≥ 0, is appended to every answer and learned, so the tuned model stops; set it
 	// when the template does not end the assistant's turn with an end-of-generation token.
-	EOS    int
-	MaxLen int // longer sequences are cut to this length (and reported)
+	EOS int
+	// EndText, when set, follows the last answer and is learned: the next turn's marker of a
+	// format whose turns end with no token of their own, which its stop texts then catch.
+	EndText string
+	MaxLen  int // longer sequences are cut to this length (and reported)
 }
 
 // Stats summarise a tokenized dataset.
@@ -87,6 +90,7 @@ func (f Formatter) Example(r Record) (Example, error) {
 	if err != nil {
 		return Example{}, tutor.Wrap(err, tutor.EINVALID, "%s: chat template", r.Source)
 	}
+	full += f.EndText
 	ids := f.Tokenize(full, true, true)
 	ex := Example{Tokens: toInt32(ids), Mask: make([]bool, len(ids))}
 	for i, m := range r.Messages {
@@ -100,7 +104,7 @@ func (f Formatter) Example(r Record) (Example, error) {
 		}
 		from := commonPrefix(ids, f.Tokenize(prompt, true, true))
 		to := len(ids)
-		if upto != full {
+		if i < len(r.Messages)-1 {
 			to = commonPrefix(ids, f.Tokenize(upto, true, true))
 		}
 		for t := from; t < to; t++ {

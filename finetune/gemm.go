@@ -3,13 +3,15 @@ package finetune
 import (
 	"runtime"
 	"sync"
+
+	"tutor/model/kernel"
 )
 
-// gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, op(A) [m,k], op(B) [k,n],
-// with the signature of the project's kernel so the fast one can replace it.
-var gemm = naiveGemm
+// gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, op(A) [m,k], op(B) [k,n]:
+// the project's blocked SIMD kernel.
+var gemm = kernel.Gemm
 
-// naiveGemm is a plain multi-core reference: rows of C are split among the cores.
+// naiveGemm is a plain multi-core reference for the kernel, used by tests and benchmarks.
 func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := min(runtime.GOMAXPROCS(0), m)
 	if workers <= 1 || m*n*k < 1<<15 {

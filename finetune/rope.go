@@ -2,22 +2,35 @@ package finetune
 
 import "math"
 
-// rope holds the rotary position angles of one head width: cos and sin [T, hd/2].
+// rope holds the rotary position angles: cos and sin [T, RopeDim/2].
 type rope struct {
-	T, half  int
-	cos, sin []float32
-	neox     bool
+	T, half, hd int
+	cos, sin    []float32
+	neox        bool
 }
 
-// newRope precomputes θ_i(pos) = pos · base^(−2i/hd) for positions 0..T−1.
-func newRope(T, hd int, base float32, neox bool) *rope {
-	half := hd / 2
-	r := &rope{T: T, half: half, cos: make([]float32, T*half), sin: make([]float32, T*half), neox: neox}
+// newRope precomputes the angles exactly as model/ does at inference: θ_i(pos) =
+// pos·scale·base^(−2i/d)/freqs[i] over the first d = RopeDim dimensions of each head.
+func newRope(T int, s Shape, freqs []float32) *rope {
+	d := s.ropeDim()
+	half := d / 2
+	r := &rope{T: T, half: half, hd: s.HeadDim, cos: make([]float32, T*half), sin: make([]float32, T*half), neox: s.RopeNeox}
+	step := float32(math.Pow(float64(s.RopeTheta), float64(float32(-2)/float32(d))))
+	scale := s.RopeScale
+	if scale == 0 {
+		scale = 1
+	}
 	for pos := range T {
+		theta := float32(pos)
 		for i := range half {
-			theta := float64(pos) * math.Pow(float64(base), -2*float64(i)/float64(hd))
-			r.cos[pos*half+i] = float32(math.Cos(theta))
-			r.sin[pos*half+i] = float32(math.Sin(theta))
+			t := theta
+			if freqs != nil {
+				t /= freqs[i]
+			}
+			t *= scale
+			r.cos[pos*half+i] = float32(math.Cos(float64(t)))
+			r.sin[pos*half+i] = float32(math.Sin(float64(t)))
+			theta *= step
 		}
 	}
 	return r
@@ -25,9 +38,9 @@ func newRope(T, hd int, base float32, neox bool) *rope {
 
 // rotate turns every head of x [T, nh·hd] in place by +θ (forward) or −θ (backward: the
 // rotation is orthogonal, so its gradient is the inverse rotation). Llama GGUF weights pair
-// adjacent elements (2i, 2i+1); NeoX pairs i with i + hd/2.
+// adjacent elements (2i, 2i+1); NeoX pairs i with i + RopeDim/2.
 func (r *rope) rotate(x []float32, T, nh int, inverse bool) {
-	hd := 2 * r.half
+	hd := r.hd
 	sign := float32(1)
 	if inverse {
 		sign = -1

@@ -18,7 +18,17 @@ type Shape struct {
 	NormEps   float32 // RMSNorm epsilon
 	RopeTheta float32 // RoPE base frequency
 	RopeNeox  bool    // rotate halves (NeoX, e.g. Qwen) instead of adjacent pairs (Llama GGUF)
+	RopeDim   int     // leading dimensions of each head that RoPE rotates (0: all)
+	RopeScale float32 // position multiplier of linear RoPE scaling (0: 1)
 	Context   int     // longest sequence the model was trained for
+}
+
+// ropeDim is the number of rotated dimensions of a head.
+func (s Shape) ropeDim() int {
+	if s.RopeDim == 0 {
+		return s.HeadDim
+	}
+	return s.RopeDim
 }
 
 // QDim is the width of the concatenated query heads, H·hd.
@@ -36,6 +46,8 @@ func (s Shape) Validate() error {
 		return tutor.Errorf(tutor.EINVALID, "model shape: %d heads cannot share %d key/value heads", s.Heads, s.KVHeads)
 	case s.HeadDim <= 0 || s.HeadDim%2 != 0:
 		return tutor.Errorf(tutor.EINVALID, "model shape: head width %d must be positive and even", s.HeadDim)
+	case s.RopeDim < 0 || s.RopeDim > s.HeadDim || s.RopeDim%2 != 0:
+		return tutor.Errorf(tutor.EINVALID, "model shape: rope dimension %d does not fit head width %d", s.RopeDim, s.HeadDim)
 	case s.NormEps <= 0 || s.RopeTheta <= 0:
 		return tutor.Errorf(tutor.EINVALID, "model shape: norm epsilon and rope theta must be positive")
 	}
@@ -48,6 +60,9 @@ type Layer struct {
 	Wq       []float32 // [H·hd, C]
 	Wk       []float32 // [KV·hd, C]
 	Wv       []float32 // [KV·hd, C]
+	Bq       []float32 // [H·hd] query bias (Qwen2), frozen; nil when absent
+	Bk       []float32 // [KV·hd]
+	Bv       []float32 // [KV·hd]
 	Wo       []float32 // [C, H·hd]
 	FFNNorm  []float32 // [C]
 	Wgate    []float32 // [F, C]
@@ -58,10 +73,12 @@ type Layer struct {
 // Weights is a whole model as float32 buffers.
 type Weights struct {
 	Shape
-	TokEmb  []float32 // [V, C]
-	Layers  []Layer
-	OutNorm []float32 // [C]
-	Output  []float32 // [V, C]; the same slice as TokEmb when the embeddings are tied
+	Arch      string    // the base's general.architecture (llama, qwen2), named in exported adapters
+	RopeFreqs []float32 // per-frequency RoPE divisors (Llama 3.1 rope_freqs), or nil
+	TokEmb    []float32 // [V, C]
+	Layers    []Layer
+	OutNorm   []float32 // [C]
+	Output    []float32 // [V, C]; the same slice as TokEmb when the embeddings are tied
 }
 
 // Tied reports whether the output projection shares the token embeddings.

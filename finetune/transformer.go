@@ -41,7 +41,7 @@ type net struct {
 func newNet(w, g *Weights, lora *LoRA, maxT int) *net {
 	s := w.Shape
 	C, T, F := s.Dim, maxT, s.FFN
-	n := &net{w: w, g: g, lora: lora, rope: newRope(T, s.HeadDim, s.RopeTheta, s.RopeNeox), maxT: T}
+	n := &net{w: w, g: g, lora: lora, rope: newRope(T, s, w.RopeFreqs), maxT: T}
 	f := func(k int) []float32 { return make([]float32, k) }
 	n.layers = make([]layerActs, s.Layers)
 	n.lin = make([][]*linear, s.Layers)
@@ -86,6 +86,11 @@ func (n *net) forward(tokens []int32, rng *rand.Rand, train bool) {
 		lin[0].forward(a.q, a.xn1, T, rng, train)
 		lin[1].forward(a.k, a.xn1, T, rng, train)
 		lin[2].forward(a.v, a.xn1, T, rng, train)
+		if W.Bq != nil {
+			addBias(a.q, W.Bq, T)
+			addBias(a.k, W.Bk, T)
+			addBias(a.v, W.Bv, T)
+		}
 		n.rope.rotate(a.q, T, s.Heads, false)
 		n.rope.rotate(a.k, T, s.KVHeads, false)
 		attentionForward(a.ao, a.att, a.q, a.k, a.v, T, s.Heads, s.KVHeads, s.HeadDim)
@@ -156,5 +161,13 @@ func (n *net) backward(tokens, targets []int32, scale float32) (float64, int) {
 func addInPlace(dst, src []float32) {
 	for i, v := range src {
 		dst[i] += v
+	}
+}
+
+// addBias adds b [n] to every row of x [T, n].
+func addBias(x, b []float32, T int) {
+	n := len(b)
+	for t := range T {
+		addInPlace(x[t*n:(t+1)*n], b)
 	}
 }

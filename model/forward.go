@@ -122,3 +122,39 @@ func (m *Model) matmul(s *State, y []float32, w *Matrix, x []float32, a *Adapter
 		y[o] += scale * dot(lo.B[o*r:(o+1)*r], ax)
 	}
 }
+
+// Embed runs tokens through the model in a fresh cache of len(tokens) positions and returns
+// the mean over positions of the final normalised hidden state [C], L2-normalised: a sentence
+// vector for models that have no pooling head of their own.
+func (m *Model) Embed(tokens []int, a *Adapter) ([]float32, error) {
+	if len(tokens) == 0 {
+		return nil, tutor.Errorf(tutor.EINVALID, "embed: no tokens")
+	}
+	if len(tokens) > m.Config.ContextLength {
+		return nil, tutor.Errorf(tutor.ETOOLARGE, "embed: %d tokens exceed the context of %d", len(tokens), m.Config.ContextLength)
+	}
+	for _, t := range tokens {
+		if t < 0 || t >= m.Config.Vocab {
+			return nil, tutor.Errorf(tutor.EINVALID, "embed: token %d is outside the vocabulary of %d", t, m.Config.Vocab)
+		}
+	}
+	s := m.NewState(len(tokens))
+	sum := make([]float32, m.Config.Dim)    // [C]
+	normed := make([]float32, m.Config.Dim) // [C]
+	for _, t := range tokens {
+		m.step(s, t, a, false)
+		rmsnorm(normed, s.x, m.OutputNorm, m.Config.NormEps)
+		add(sum, normed)
+	}
+	var n2 float64
+	for _, v := range sum {
+		n2 += float64(v) * float64(v)
+	}
+	if n2 > 0 {
+		inv := float32(1 / math.Sqrt(n2))
+		for i := range sum {
+			sum[i] *= inv
+		}
+	}
+	return sum, nil
+}

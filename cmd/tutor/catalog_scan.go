@@ -36,18 +36,19 @@ type adapterFile struct {
 	pairs map[string][2][]uint64 // base tensor name → shapes of lora_a and lora_b
 }
 
-// ggufFiles lists the *.gguf files directly in dir, sorted; a missing folder has none.
+// ggufFiles lists the *.gguf files in dir and its direct subfolders (as the Models page
+// does), sorted; a missing folder has none.
 func ggufFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".gguf") && !strings.HasPrefix(e.Name(), ".") {
-			out = append(out, filepath.Join(dir, e.Name()))
+	for _, pattern := range []string{"*.gguf", filepath.Join("*", "*.gguf")} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range m {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && !strings.HasPrefix(filepath.Base(p), ".") {
+				out = append(out, p)
+			}
 		}
 	}
 	sort.Strings(out)

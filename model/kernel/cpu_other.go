@@ -7,7 +7,10 @@ package kernel
 
 const hasAVX2Asm = false
 
-var avx2Gemm = genericGemm
+var (
+	avx2Gemm   = genericGemm
+	avx512Gemm = genericGemm
+)
 
 func matVecF32AVX2(w []float32, cols int, x, y []float32)     {}
 func matVecF16AVX2(w []uint16, cols int, x, y []float32)      {}

@@ -95,9 +95,9 @@ store:
 	VZEROUPPER
 	RET
 
-// Transpose the 8×8 block of rows in Y0..Y7 and store column q of it (8
-// floats) at DI + q*64 + off.
-#define TRANSPOSE_STORE(off) \
+// Transpose the 8×8 block of rows in Y0..Y7: column q of it (8 floats)
+// ends in Y(8+q).
+#define TRANSPOSE8 \
 	VUNPCKLPS Y1, Y0, Y8 \
 	VUNPCKHPS Y1, Y0, Y9 \
 	VUNPCKLPS Y3, Y2, Y10 \
@@ -121,15 +121,7 @@ store:
 	VPERM2F128 $0x31, Y4, Y0, Y12 \
 	VPERM2F128 $0x31, Y5, Y1, Y13 \
 	VPERM2F128 $0x31, Y6, Y2, Y14 \
-	VPERM2F128 $0x31, Y7, Y3, Y15 \
-	VMOVUPS Y8, (off+0)(DI) \
-	VMOVUPS Y9, (off+64)(DI) \
-	VMOVUPS Y10, (off+128)(DI) \
-	VMOVUPS Y11, (off+192)(DI) \
-	VMOVUPS Y12, (off+256)(DI) \
-	VMOVUPS Y13, (off+320)(DI) \
-	VMOVUPS Y14, (off+384)(DI) \
-	VMOVUPS Y15, (off+448)(DI)
+	VPERM2F128 $0x31, Y7, Y3, Y15
 
 // Load 8 floats from each of 8 rows starting at AX (row stride R9).
 #define LOAD8ROWS \
@@ -142,29 +134,35 @@ store:
 	VMOVUPS (AX)(R10*2), Y6 \
 	VMOVUPS (AX)(R12*1), Y7
 
-// func transpose16(dst, src unsafe.Pointer, lds, k8 int)
-TEXT ·transpose16(SB), NOSPLIT, $0-32
+// func transpose8(dst, src unsafe.Pointer, lds, ldd, k8 int)
+TEXT ·transpose8(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R9
-	MOVQ k8+24(FP), CX
+	MOVQ ldd+24(FP), R13
+	MOVQ k8+32(FP), CX
 	SHRQ $3, CX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (R9)(R9*4), R11
 	LEAQ (R10)(R9*4), R12
-	MOVQ R9, R13
-	SHLQ $3, R13
+	LEAQ (R13)(R13*2), BX
 
-tloop:
+t8loop:
 	MOVQ SI, AX
 	LOAD8ROWS
-	TRANSPOSE_STORE(0)
-	ADDQ R13, AX
-	LOAD8ROWS
-	TRANSPOSE_STORE(32)
+	TRANSPOSE8
+	LEAQ (DI)(R13*4), DX
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R13*1)
+	VMOVUPS Y10, (DI)(R13*2)
+	VMOVUPS Y11, (DI)(BX*1)
+	VMOVUPS Y12, (DX)
+	VMOVUPS Y13, (DX)(R13*1)
+	VMOVUPS Y14, (DX)(R13*2)
+	VMOVUPS Y15, (DX)(BX*1)
 	ADDQ $32, SI
-	ADDQ $512, DI
+	LEAQ (DI)(R13*8), DI
 	DECQ CX
-	JNZ tloop
+	JNZ t8loop
 	VZEROUPPER
 	RET

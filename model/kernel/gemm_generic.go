@@ -5,6 +5,9 @@ package kernel
 var genericGemm = gemmArch{mr: 4, nr: 4, kernel: gemmKernelGeneric, packBT: packBTGeneric}
 
 func currentGemmArch() *gemmArch {
+	if useAVX512 && useAVX2 {
+		return &avx512Gemm
+	}
 	if useAVX2 {
 		return &avx2Gemm
 	}

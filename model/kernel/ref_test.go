@@ -42,14 +42,17 @@ func randSlice(r *rand.Rand, n int) []float32 {
 	return s
 }
 
-// withEachArch runs f once with the AVX2 assembly (where the CPU has it) and
-// once with the pure Go kernels.
+// withEachArch runs f once with each SIMD level the CPU has (AVX-512,
+// AVX2) and once with the pure Go kernels.
 func withEachArch(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
-	if saved {
-		useAVX2 = true
+	s2, s512 := useAVX2, useAVX512
+	defer func() { useAVX2, useAVX512 = s2, s512 }()
+	if s512 {
+		t.Run("avx512", f)
+	}
+	useAVX512 = false
+	if s2 {
 		t.Run("avx2", f)
 	}
 	useAVX2 = false

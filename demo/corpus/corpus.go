@@ -1,0 +1,155 @@
+// Package corpus generates, reproducibly from a seed, the pretraining corpus of the demo base
+// model: handbooks, minutes, reports and policies of many fictional companies, generic business
+// knowledge, reading comprehension in the RAG prompt format, and conversations. It never
+// mentions the demo company or its named methods, so the base model cannot know them.
+package corpus
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"tutor/llm"
+)
+
+// Version identifies the generator; a change to any template or list changes it, so a model's
+// recipe (recorded in its GGUF metadata) names the corpus it was trained on.
+const Version = "corpus-1"
+
+// Kind is what a document teaches.
+type Kind string
+
+// The kinds of documents, in the order of the mix in Options.
+const (
+	Handbook  Kind = "handbook"  // policies, minutes, reports of one fictional company
+	Knowledge Kind = "knowledge" // generic business knowledge
+	Reading   Kind = "reading"   // numbered passages + question → answer citing [n]
+	Chat      Kind = "chat"      // a conversation to be rendered with the model's chat template
+)
+
+// Doc is one generated document. Handbook and Knowledge documents are plain Text; Reading and
+// Chat documents are Messages, rendered by the caller with the model's chat template.
+type Doc struct {
+	Kind     Kind
+	Lang     string // en or zh
+	Text     string
+	Messages []llm.Message
+}
+
+// String is the document as plain text: Text, or the turns one per paragraph.
+func (d Doc) String() string {
+	if d.Messages == nil {
+		return d.Text
+	}
+	var b strings.Builder
+	for i, m := range d.Messages {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(m.Role + ": " + m.Content)
+	}
+	return b.String()
+}
+
+// Options configure a Generator. The zero value of each field has a sensible default.
+type Options struct {
+	Seed uint64
+	// Mix is the share of each kind, in the order Handbook, Knowledge, Reading, Chat;
+	// zero means 35/15/30/20.
+	Mix [4]float64
+	// Chinese is the share of documents in Chinese; zero means 0.5.
+	Chinese float64
+	// Prompt builds the user turn of a reading-comprehension example from numbered passages and a
+	// question; it must be the RAG prompt the application uses. Nil uses DefaultPrompt.
+	Prompt func(passages []string, question, lang string) string
+	// NotCovered is the answer when the passages do not hold the answer. Nil uses
+	// DefaultNotCovered.
+	NotCovered func(lang string) string
+}
+
+// Generator yields an endless, reproducible sequence of documents.
+type Generator struct {
+	o   Options
+	rng *rand.Rand
+	n   int
+}
+
+// New returns a Generator; the same Options give the same sequence on every machine.
+func New(o Options) *Generator {
+	if o.Mix == [4]float64{} {
+		o.Mix = [4]float64{0.35, 0.15, 0.30, 0.20}
+	}
+	if o.Chinese == 0 {
+		o.Chinese = 0.5
+	}
+	if o.Prompt == nil {
+		o.Prompt = DefaultPrompt
+	}
+	if o.NotCovered == nil {
+		o.NotCovered = DefaultNotCovered
+	}
+	return &Generator{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x7475746f72))}
+}
+
+// Next returns the next document.
+func (g *Generator) Next() Doc {
+	g.n++
+	lang := "en"
+	if g.rng.Float64() < g.o.Chinese {
+		lang = "zh"
+	}
+	r := g.rng.Float64() * (g.o.Mix[0] + g.o.Mix[1] + g.o.Mix[2] + g.o.Mix[3])
+	switch {
+	case r < g.o.Mix[0]:
+		return g.handbook(lang)
+	case r < g.o.Mix[0]+g.o.Mix[1]:
+		return g.knowledge(lang)
+	case r < g.o.Mix[0]+g.o.Mix[1]+g.o.Mix[2]:
+		return g.reading(lang)
+	default:
+		return g.chat(lang)
+	}
+}
+
+// Count is how many documents Next has returned.
+func (g *Generator) Count() int { return g.n }
+
+// DefaultPrompt numbers the passages [1]..[n] before the question and asks for cited answers.
+func DefaultPrompt(passages []string, question, lang string) string {
+	var b strings.Builder
+	if lang == "zh" {
+		b.WriteString("根据以下资料回答问题，并用 [n] 标注来源。资料没有提到时请直接说明。\n\n")
+	} else {
+		b.WriteString("Answer the question from the passages below and cite them as [n]. If the passages do not say, say so.\n\n")
+	}
+	for i, p := range passages {
+		fmt.Fprintf(&b, "[%d] %s\n", i+1, p)
+	}
+	if lang == "zh" {
+		b.WriteString("\n问题：" + question)
+	} else {
+		b.WriteString("\nQuestion: " + question)
+	}
+	return b.String()
+}
+
+// DefaultNotCovered is the answer when the passages do not hold it.
+func DefaultNotCovered(lang string) string {
+	if lang == "zh" {
+		return "资料中没有提到这一点。"
+	}
+	return "The passages do not say."
+}
+
+// pick returns one element of xs.
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// between returns lo, lo+step, ..., hi at random.
+func between(r *rand.Rand, lo, hi, step int) int { return lo + step*r.IntN((hi-lo)/step+1) }
+
+// shuffled returns a random permutation of xs, which it leaves unchanged.
+func shuffled[T any](r *rand.Rand, xs []T) []T {
+	out := append([]T(nil), xs...)
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}

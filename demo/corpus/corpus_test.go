@@ -1,0 +1,147 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/slice.sha256")
+
+// slice returns the first n documents of the corpus for seed as one text.
+func slice(seed uint64, n int) string {
+	g := New(Options{Seed: seed})
+	var b strings.Builder
+	for range n {
+		d := g.Next()
+		b.WriteString(string(d.Kind) + "/" + d.Lang + "\n" + d.String() + "\n\x00\n")
+	}
+	return b.String()
+}
+
+func TestSameSeedSameCorpus(t *testing.T) {
+	a, b := slice(7, 300), slice(7, 300)
+	if a != b {
+		t.Fatal("two generators with seed 7 gave different documents")
+	}
+	if slice(8, 300) == a {
+		t.Fatal("seeds 7 and 8 gave the same documents")
+	}
+	// The slice is pinned so that a corpus recorded in a model's recipe can be regenerated:
+	// a change to the generator must come with a new Version and a new checksum.
+	sum := sha256.Sum256([]byte(a))
+	got := Version + " " + hex.EncodeToString(sum[:]) + "\n"
+	const golden = "testdata/slice.sha256"
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("corpus slice changed: got %q, want %q; bump Version and run go test -update", got, want)
+	}
+}
+
+func TestNoDemoCompanyTerms(t *testing.T) {
+	g := New(Options{Seed: 1})
+	for i := range 3000 {
+		d := g.Next()
+		if term := FindDemoTerm(d.String()); term != "" {
+			t.Fatalf("document %d (%s/%s) mentions the demo company's %q:\n%s", i, d.Kind, d.Lang, term, d.String())
+		}
+	}
+}
+
+func TestMixAndLanguages(t *testing.T) {
+	g := New(Options{Seed: 2})
+	kinds, langs := map[Kind]int{}, map[string]int{}
+	const n = 4000
+	for range n {
+		d := g.Next()
+		kinds[d.Kind]++
+		langs[d.Lang]++
+		if strings.TrimSpace(d.String()) == "" {
+			t.Fatalf("empty %s document", d.Kind)
+		}
+	}
+	want := map[Kind]float64{Handbook: 0.35, Knowledge: 0.15, Reading: 0.30, Chat: 0.20}
+	for k, share := range want {
+		if got := float64(kinds[k]) / n; got < share-0.04 || got > share+0.04 {
+			t.Errorf("%s share %.3f, want %.2f±0.04", k, got, share)
+		}
+	}
+	if got := float64(langs["zh"]) / n; got < 0.45 || got > 0.55 {
+		t.Errorf("Chinese share %.3f, want 0.5±0.05", got)
+	}
+}
+
+var passageRE = regexp.MustCompile(`(?m)^\[(\d+)\] (.*)$`)
+var citeRE = regexp.MustCompile(`\[(\d+)\]$`)
+
+func TestReadingCitesTheAnswerPassage(t *testing.T) {
+	g := New(Options{Seed: 3, Mix: [4]float64{0, 0, 1, 0}})
+	covered, notCovered := 0, 0
+	for range 500 {
+		d := g.Next()
+		if d.Kind != Reading || len(d.Messages) != 2 {
+			t.Fatalf("got %s with %d turns, want a reading example of 2", d.Kind, len(d.Messages))
+		}
+		prompt, answer := d.Messages[0].Content, d.Messages[1].Content
+		passages := passageRE.FindAllStringSubmatch(prompt, -1)
+		if len(passages) == 0 {
+			t.Fatalf("no numbered passages in %q", prompt)
+		}
+		m := citeRE.FindStringSubmatch(answer)
+		if m == nil {
+			if answer != DefaultNotCovered(d.Lang) {
+				t.Fatalf("answer %q neither cites a passage nor says the passages do not cover it", answer)
+			}
+			notCovered++
+			continue
+		}
+		covered++
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(passages) {
+			t.Fatalf("answer cites [%d] of %d passages", n, len(passages))
+		}
+		// Every number in the answer appears in the cited passage.
+		for _, num := range regexp.MustCompile(`\d+`).FindAllString(strings.TrimSuffix(answer, m[0]), -1) {
+			if !strings.Contains(passages[n-1][2], num) {
+				t.Fatalf("answer %q: %s is not in the cited passage %q", answer, num, passages[n-1][2])
+			}
+		}
+	}
+	if covered < 300 || notCovered < 75 {
+		t.Fatalf("%d answered and %d not-covered examples, want about 3:1", covered, notCovered)
+	}
+}
+
+func TestPromptAndRefusalAreInjected(t *testing.T) {
+	g := New(Options{Seed: 4, Mix: [4]float64{0, 0, 1, 0},
+		Prompt:     func(p []string, q, lang string) string { return "CTX " + strings.Join(p, "|") + " Q " + q },
+		NotCovered: func(lang string) string { return "NOPE-" + lang },
+	})
+	sawRefusal := false
+	for range 100 {
+		d := g.Next()
+		if !strings.HasPrefix(d.Messages[0].Content, "CTX ") {
+			t.Fatalf("prompt %q not built by Options.Prompt", d.Messages[0].Content)
+		}
+		sawRefusal = sawRefusal || strings.HasPrefix(d.Messages[1].Content, "NOPE-")
+	}
+	if !sawRefusal {
+		t.Fatal("Options.NotCovered never used")
+	}
+}
