@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tutor/internal/jobs"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -43,6 +44,11 @@ func newApp(t *testing.T, opts Options, users map[string]store.Role) *app {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := jobs.New(s, log, 0)
 	r.Register(jobs.DemoKind, jobs.Demo())
+	ix, err := rag.Open(ctx, s, rag.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Register(IndexJobKind, IndexJob(ix))
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +59,7 @@ func newApp(t *testing.T, opts Options, users map[string]store.Role) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.RAG = ix
 	srv := httptest.NewServer(h.Echo())
 	t.Cleanup(func() {
 		h.StopStreams()

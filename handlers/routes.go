@@ -71,6 +71,10 @@ func bodyLimits() map[string]int64 {
 		"POST /logout":          smallForm,
 		"POST /jobs/demo":       smallForm,
 		"POST /jobs/:id/cancel": smallForm,
+
+		"POST /documents/reindex":    smallForm,
+		"POST /documents/:id/delete": smallForm,
+		"POST /compare/votes":        smallForm,
 	}
 }
 
