@@ -12,14 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"tutor/internal/testenv"
 	"tutor/llm"
 	"tutor/llm/builtin"
 	"tutor/model"
 	"tutor/model/testmodel"
 )
-
-func TestMain(m *testing.M) { testenv.Main(m) }
 
 // tinyModel is the base the serving tests write into their workspace as models/tiny.gguf,
 // with the adapter adapters/okr.gguf.
