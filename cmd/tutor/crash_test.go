@@ -77,6 +77,11 @@ func TestJobKilledWithSIGKILLResumesAfterRestart(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Data = dir
 	m, logs := startMain(t, cfg)
+	// `tutor jobs follow` watches the job the server now runs, from the store, to its end.
+	code, followed, errOut := runCLI(t, nil, "jobs", "-data", dir, "follow", "1")
+	if code != 0 || !strings.Contains(followed, "100% 40/40") || !strings.Contains(followed, "succeeded") {
+		t.Errorf("tutor jobs follow: exit %d\n%s%s", code, followed, errOut)
+	}
 	final, err := m.Jobs.Follow(ctx, 1, io.Discard)
 	if err != nil {
 		t.Fatalf("resumed job: %+v %v\n%s", final, err, logs)
