@@ -21,6 +21,7 @@ func commands() []command {
 		usersCommand(),
 		benchCommand(),
 		modelsCommand(),
+		pretrainCommand(),
 	}
 }
 
