@@ -14,6 +14,7 @@ import (
 	"tutor"
 	"tutor/handlers"
 	"tutor/internal/jobs"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -27,10 +28,13 @@ type Main struct {
 	Store   *store.Store
 	Jobs    *jobs.Runner
 	Handler *handlers.Handler
+	RAG     *rag.Index      // the workspace's document index
+	Serving *servingCatalog // what the Ollama- and OpenAI-compatible APIs serve
 
 	ln       net.Listener
 	server   *http.Server
 	serveErr chan error
+	stopBg   context.CancelFunc // ends background loops started by Run
 }
 
 // NewMain returns a Main with cfg, logging to logOut.
@@ -53,6 +57,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Store = s
 	if n, err := s.CleanTemp(); err == nil && n > 0 {
 		m.Log.Info("removed temporary files left by an interrupted write", "count", n)
+	}
+	if m.RAG, err = rag.Open(ctx, s, rag.Config{}); err != nil {
+		return err
 	}
 	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
 	registerJobs(m)
@@ -83,10 +90,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.startServing(ctx); err != nil {
+		return err
+	}
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "listen on %s", m.Config.Addr)
 	}
+	m.Handler.RAG = m.RAG
 	m.server = &http.Server{
 		Handler:           m.Handler.Echo(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,6 +140,9 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 	defer cancel()
 	var errs []error
+	if m.stopBg != nil {
+		m.stopBg()
+	}
 	if m.server != nil {
 		if err := m.server.Shutdown(ctx); err != nil {
 			errs = append(errs, tutor.Wrap(err, tutor.EUNAVAILABLE, "stop web server"))

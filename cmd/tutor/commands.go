@@ -19,8 +19,11 @@ func commands() []command {
 		serveCommand(),
 		jobsCommand(),
 		usersCommand(),
+		trainCommand(),
+		exportCommand(),
 		benchCommand(),
 		modelsCommand(),
+		pretrainCommand(),
 	}
 }
 
