@@ -19,7 +19,7 @@ import (
 // BenchmarkDecode decodes greedily with the built-in engine on the ~110M-parameter llama
 // benchmark model of package testmodel, in F16 and Q8_0, and reports tokens per second; when
 // the Ollama binary is there, Ollama decodes the same GGUF in the same run and the ratio is
-// reported too. b.N is the number of tokens decoded:
+// reported too (-short leaves Ollama out). b.N is the number of tokens decoded:
 //
 //	go test ./model -run '^$' -bench Decode -benchtime 64x
 func BenchmarkDecode(b *testing.B) {
@@ -72,7 +72,7 @@ func BenchmarkDecode(b *testing.B) {
 // ollamaDecode decodes n tokens of the model at path in Ollama and returns its decode speed,
 // or false when the Ollama binary has not been built.
 func ollamaDecode(b *testing.B, path string, typ ggml.Type, n int) (float64, bool) {
-	if _, err := os.Stat(testenv.OllamaBin()); err != nil {
+	if _, err := os.Stat(testenv.OllamaBin()); err != nil || testing.Short() {
 		return 0, false
 	}
 	srv := testenv.Ollama(b)
