@@ -68,11 +68,12 @@ func question(q string) (string, error) {
 }
 
 // variantModels splits the catalog's generators into base models and tuned ones (a base with
-// an adapter, named "<base>:tuned-<adapter>").
+// an adapter, named "<base>:tuned-<adapter>"). Embedding models (BERT family) answer nothing
+// and are left out.
 func (h *Handler) variantModels() (bases, tuned []string) {
 	for _, e := range h.Catalog.List() {
 		switch {
-		case e.Generator == nil:
+		case e.Generator == nil, strings.Contains(e.Info.Architecture, "bert"):
 		case e.Adapter != "" || strings.Contains(e.Name, ":tuned-"):
 			tuned = append(tuned, e.Name)
 		default:
@@ -82,11 +83,11 @@ func (h *Handler) variantModels() (bases, tuned []string) {
 	return bases, tuned
 }
 
-// tunedFor is the first tuned model made from base, or "".
+// tunedFor is the first tuned model made from base ("demo:latest" → "demo:tuned-okr",
+// "qwen2.5:0.5b" → "qwen2.5:0.5b:tuned-okr"), or "".
 func tunedFor(base string, tuned []string) string {
-	name, _, _ := strings.Cut(base, ":")
 	for _, t := range tuned {
-		if strings.HasPrefix(t, name+":tuned-") {
+		if strings.HasPrefix(t, base+":tuned-") || strings.HasPrefix(t, strings.TrimSuffix(base, ":latest")+":tuned-") {
 			return t
 		}
 	}
