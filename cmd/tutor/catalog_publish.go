@@ -157,6 +157,7 @@ func chatFormat(path string) (chat.Template, bool) {
 	}
 	return chat.Detect(jinja, f.Architecture(), func(t string) bool { return set[t] }), true
 }
+
 // fileDigest is the file's digest as Ollama names blobs: "sha256:<hex>".
 func fileDigest(path string) (string, error) {
 	f, err := os.Open(path)

@@ -95,4 +95,3 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
-
