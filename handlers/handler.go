@@ -12,6 +12,7 @@ import (
 
 	"tutor/internal/jobs"
 	"tutor/llm"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -33,6 +34,7 @@ type Handler struct {
 	// Catalog is what the Ollama- and OpenAI-compatible APIs serve, by model name.
 	Catalog *llm.Catalog
 	Jobs    *jobs.Runner
+	RAG     *rag.Index // the workspace's documents and retrieval
 	Log     *slog.Logger
 	Opts    Options
 

@@ -14,6 +14,7 @@ import (
 	"tutor"
 	"tutor/handlers"
 	"tutor/internal/jobs"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -27,6 +28,7 @@ type Main struct {
 	Store   *store.Store
 	Jobs    *jobs.Runner
 	Handler *handlers.Handler
+	RAG     *rag.Index
 
 	ln       net.Listener
 	server   *http.Server
@@ -55,6 +57,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Log.Info("removed temporary files left by an interrupted write", "count", n)
 	}
 	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
+	if err := m.openRAG(ctx); err != nil {
+		return err
+	}
 	registerJobs(m)
 	return nil
 }
@@ -66,6 +71,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	if err := m.loadDemoDocs(ctx); err != nil {
 		return err
 	}
 	secret, err := m.Store.SettingOrInit(ctx, "session_secret", func() string {
@@ -83,6 +91,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Handler.RAG = m.RAG
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "listen on %s", m.Config.Addr)

@@ -24,6 +24,7 @@ type Config struct {
 	Workers         int           // jobs running at once, all kinds together
 	ShutdownTimeout time.Duration // how long a stop waits for requests and jobs
 	OllamaURL       string        // an Ollama server to use; empty: the built-in engine only
+	EmbedModel      string        // Ollama embedding model for documents; empty: the built-in embedder
 }
 
 // DefaultConfig is the configuration with nothing set: the embedded default on 127.0.0.1:8080.
@@ -68,6 +69,8 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return err }},
 		{"TUTOR_OLLAMA_URL", "ollama", "", "URL of an Ollama server to use besides the built-in engine, e.g. http://127.0.0.1:11434",
 			func(c *Config, v string) error { c.OllamaURL = strings.TrimRight(v, "/"); return nil }},
+		{"TUTOR_EMBED_MODEL", "embed-model", "", "Ollama model that embeds documents for retrieval (e.g. nomic-embed-text); empty: the built-in embedder",
+			func(c *Config, v string) error { c.EmbedModel = v; return nil }},
 	}
 }
 
