@@ -34,11 +34,14 @@ type Handler struct {
 	// Catalog is what the Ollama- and OpenAI-compatible APIs serve, by model name.
 	Catalog *llm.Catalog
 	Jobs    *jobs.Runner
-	RAG     *rag.Index // the workspace's documents and retrieval
 	Log     *slog.Logger
 	Opts    Options
 
+	// RAG is the workspace's document index: uploads, search, the Compare page's passages.
+	RAG *rag.Index
+
 	auth     authMode
+	limits   map[string]int64 // body limits per route, from bodyLimits
 	stopping chan struct{}
 	stopOnce sync.Once
 }
@@ -54,7 +57,8 @@ func New(ctx context.Context, s *store.Store, runner *jobs.Runner, log *slog.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{})}
+	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{}),
+		limits: bodyLimits()}
 	n, err := s.CountUsers(ctx)
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ type Main struct {
 	Store   *store.Store
 	Jobs    *jobs.Runner
 	Handler *handlers.Handler
-	RAG     *rag.Index
+	RAG     *rag.Index // the workspace's document index
 
 	ln       net.Listener
 	server   *http.Server
@@ -56,10 +56,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if n, err := s.CleanTemp(); err == nil && n > 0 {
 		m.Log.Info("removed temporary files left by an interrupted write", "count", n)
 	}
-	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
 	if err := m.openRAG(ctx); err != nil {
 		return err
 	}
+	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
 	registerJobs(m)
 	return nil
 }
@@ -91,11 +91,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Handler.RAG = m.RAG
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "listen on %s", m.Config.Addr)
 	}
+	m.Handler.RAG = m.RAG
 	m.server = &http.Server{
 		Handler:           m.Handler.Echo(),
 		ReadHeaderTimeout: 10 * time.Second,

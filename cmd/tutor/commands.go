@@ -19,6 +19,9 @@ func commands() []command {
 		serveCommand(),
 		jobsCommand(),
 		usersCommand(),
+		benchCommand(),
+		modelsCommand(),
+		pretrainCommand(),
 		ingestCommand(),
 	}
 }

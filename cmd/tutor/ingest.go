@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"tutor"
 	"tutor/demo"
-	"tutor/internal/jobs"
+	"tutor/handlers"
 	"tutor/llm"
 	"tutor/rag"
-	"tutor/store"
 )
 
 func ingestCommand() command {
@@ -48,7 +46,7 @@ func ingestRun(ctx context.Context, env *Env, args []string) error {
 	for _, p := range fs.Args() {
 		failed += ingestPath(ctx, env, m.RAG, p)
 	}
-	j, err := m.Jobs.Submit(ctx, rag.JobKind, "Index documents", rag.JobParams{Reindex: *reindex}, "cli")
+	j, err := m.Jobs.Submit(ctx, handlers.IndexJobKind, "Index documents", handlers.IndexParams{All: *reindex}, "cli")
 	if err != nil {
 		return err
 	}
@@ -155,36 +153,6 @@ func (m *Main) loadDemoDocs(ctx context.Context) error {
 	if n, err := m.RAG.Pending(ctx); err != nil || n == 0 {
 		return err
 	}
-	_, err = m.Jobs.Submit(ctx, rag.JobKind, "Index documents", rag.JobParams{}, "system")
+	_, err = m.Jobs.Submit(ctx, handlers.IndexJobKind, "Index documents", handlers.IndexParams{}, "system")
 	return err
-}
-
-// ragIndexJob indexes pending documents (or all of them) as a resumable job: what is indexed
-// stays indexed, so a resumed run continues with the documents still pending.
-func ragIndexJob(m *Main) jobs.Handler {
-	return jobs.Handler{Resumable: true, Run: func(ctx context.Context, job *store.Job, progress func(jobs.Progress) error) error {
-		var p rag.JobParams
-		if len(job.Params) > 0 {
-			if err := json.Unmarshal(job.Params, &p); err != nil {
-				return tutor.Wrap(err, tutor.EINVALID, "indexing job parameters")
-			}
-		}
-		report := func(pr rag.Progress) error {
-			return progress(jobs.Progress{Step: int64(pr.Done), Total: int64(pr.Total), Message: pr.Message})
-		}
-		run := m.RAG.IndexPending
-		if p.Reindex && len(job.Checkpoint) == 0 {
-			// Mark everything once; a resumed run only finishes what is still pending.
-			if err := progress(jobs.Progress{Message: "marking documents for re-indexing", Checkpoint: json.RawMessage(`{"marked":true}`)}); err != nil {
-				return err
-			}
-			run = m.RAG.Reindex
-		}
-		n, err := run(ctx, report)
-		if err != nil {
-			return err
-		}
-		res, _ := json.Marshal(rag.JobResult{Indexed: n, Chunks: m.RAG.Chunks()})
-		return progress(jobs.Progress{Step: 1, Total: 1, Message: fmt.Sprintf("%d documents indexed", n), Log: fmt.Sprintf("indexed %d documents; %d chunks searchable", n, m.RAG.Chunks()), Result: res})
-	}}
 }

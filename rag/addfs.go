@@ -7,21 +7,6 @@ import (
 	"strings"
 )
 
-// JobKind is the kind of the background job that indexes pending documents (or, with
-// JobParams.Reindex, every document). Uploads submit one after [Index.Add].
-const JobKind = "rag-index"
-
-// JobParams are the parameters of a [JobKind] job.
-type JobParams struct {
-	Reindex bool `json:"reindex,omitempty"` // re-chunk and re-embed every document
-}
-
-// JobResult is what a finished [JobKind] job reports.
-type JobResult struct {
-	Indexed int `json:"indexed"` // documents indexed
-	Chunks  int `json:"chunks"`  // chunks searchable afterwards
-}
-
 // AddFS adds every file of fsys whose extension Tutor reads (see [Formats]), in name order,
 // and returns the documents added; it stops at the first error.
 func (ix *Index) AddFS(ctx context.Context, fsys fs.FS, uploadedBy string) ([]Document, error) {
