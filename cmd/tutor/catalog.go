@@ -12,11 +12,15 @@ import (
 
 	"tutor/llm"
 	"tutor/llm/builtin"
+	"tutor/llm/ollama"
 )
 
 // catalogRefresh is how often the workspace folders are looked at for new or changed models
-// and adapters.
-const catalogRefresh = 2 * time.Second
+// and adapters; the Ollama server's models are listed every ollamaRefresh.
+const (
+	catalogRefresh = 2 * time.Second
+	ollamaRefresh  = 15 * time.Second
+)
 
 // servingCatalog keeps the catalog the serving APIs read in step with the workspace: every
 // base model in the models folder, and every base with every adapter that fits it as
@@ -25,6 +29,7 @@ type servingCatalog struct {
 	Catalog *llm.Catalog
 	Engine  *builtin.Backend
 	Queue   *llm.Queue
+	Ollama  *ollama.Backend // nil when no Ollama server is configured
 
 	modelsDir, adaptersDir string
 	log                    *slog.Logger
@@ -34,6 +39,9 @@ type servingCatalog struct {
 	adapters map[string]cachedFile[adapterFile]
 	loaded   map[string]string // adapter name → stamp of the file registered with the engine
 	stamp    string            // of the last scan, to skip rebuilding when nothing changed
+
+	ollamaAt     time.Time       // when the Ollama server was last listed
+	ollamaModels []llm.ModelInfo // what it listed
 }
 
 // cachedFile is a parsed header and the stamp (size, modification time) of the file it came from.
@@ -55,6 +63,13 @@ func (m *Main) startServing(ctx context.Context) error {
 	engine := builtin.New(builtin.Options{})
 	queue := llm.NewQueue(engine, m.Config.ServeSlots, m.Config.ServeQueue)
 	m.Serving = newServingCatalog(m.Store.Path(modelsFolder), m.Store.Path(adaptersFolder), engine, queue, m.Log)
+	if m.Config.OllamaURL != "" {
+		b, err := ollama.New(m.Config.OllamaURL, nil)
+		if err != nil {
+			return err
+		}
+		m.Serving.Ollama = b
+	}
 	if err := m.Serving.Refresh(ctx); err != nil {
 		m.Log.Warn("fill the model catalog", "err", err)
 	}
@@ -97,6 +112,10 @@ func (s *servingCatalog) Refresh(ctx context.Context) error {
 	bad := func(path string, err error) { s.log.Warn("file in the workspace not served", "path", path, "err", err) }
 	bases := scanFiles(s.bases, basePaths, readBase, &stamp, bad)
 	adapters := scanFiles(s.adapters, adapterPaths, readAdapter, &stamp, bad)
+	ollamaModels := s.listOllama(ctx)
+	for _, o := range ollamaModels {
+		fmt.Fprintf(&stamp, "ollama:%s;", o.Name)
+	}
 	if stamp.String() == s.stamp {
 		return nil
 	}
@@ -111,7 +130,7 @@ func (s *servingCatalog) Refresh(ctx context.Context) error {
 		if err := s.Engine.AddModel(b.Name, b.Path); err != nil {
 			return err
 		}
-		entries = append(entries, llm.Entry{Name: b.Name, Generator: s.Queue, Model: b.Name, Info: b.Info})
+		entries = append(entries, llm.Entry{Name: b.Name, Generator: s.Queue, Model: b.Name, Info: b.Info, Embedder: s.Engine.Embedder(b.Name)})
 	}
 	live := map[string]bool{}
 	for _, a := range adapters {
@@ -139,6 +158,13 @@ func (s *servingCatalog) Refresh(ctx context.Context) error {
 		live[a.Name] = true
 		entries = append(entries, tuned...)
 	}
+	for _, o := range ollamaModels {
+		if name := llm.NormalizeName(o.Name); seen[name] || seen[strings.TrimSuffix(name, ":latest")] {
+			s.log.Warn("an Ollama model has the name of a workspace model; the workspace model is served", "name", o.Name)
+			continue
+		}
+		entries = append(entries, llm.Entry{Name: o.Name, Generator: s.Ollama, Model: o.Name, Info: o, Embedder: s.Ollama.Embedder(o.Name)})
+	}
 	for name := range s.loaded {
 		if !live[name] {
 			s.Engine.RemoveAdapter(name)
@@ -148,6 +174,24 @@ func (s *servingCatalog) Refresh(ctx context.Context) error {
 	s.Catalog.Replace(entries)
 	s.stamp = stamp.String()
 	return nil
+}
+
+// listOllama returns the Ollama server's models, listing them again when the last list is
+// older than ollamaRefresh. An unreachable server keeps the last list and is logged.
+func (s *servingCatalog) listOllama(ctx context.Context) []llm.ModelInfo {
+	if s.Ollama == nil || time.Since(s.ollamaAt) < ollamaRefresh {
+		return s.ollamaModels
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s.ollamaAt = time.Now()
+	ms, err := s.Ollama.Models(ctx)
+	if err != nil {
+		s.log.Warn("list the Ollama server's models", "url", s.Ollama.URL, "err", err)
+		return s.ollamaModels
+	}
+	s.ollamaModels = ms
+	return ms
 }
 
 // scanFiles returns the parsed headers of paths, reading only files whose stamp changed, and

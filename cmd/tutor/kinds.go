@@ -1,6 +1,7 @@
 package main
 
 import (
+	"tutor/finetune"
 	"tutor/handlers"
 	"tutor/internal/jobs"
 )
@@ -9,4 +10,5 @@ import (
 func registerJobs(m *Main) {
 	m.Jobs.Register(jobs.DemoKind, jobs.Demo())
 	m.Jobs.Register(handlers.IndexJobKind, handlers.IndexJob(m.RAG))
+	m.Jobs.Register(finetune.JobKind, finetune.Job(m.Store))
 }
