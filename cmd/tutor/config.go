@@ -27,6 +27,7 @@ type Config struct {
 	EmbedModel      string        // Ollama embedding model for documents; empty: the built-in embedder
 	ServeSlots      int           // built-in generations running at once
 	ServeQueue      int           // built-in requests waiting at most; more are refused with 429
+	DemoDocs        bool          // a new workspace starts with the demo company's documents
 }
 
 // DefaultConfig is the configuration with nothing set: the embedded default on 127.0.0.1:8080.
@@ -40,6 +41,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 30 * time.Second,
 		ServeSlots:      2,
 		ServeQueue:      64,
+		DemoDocs:        true,
 	}
 }
 
@@ -79,6 +81,8 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ServeSlots, err = positive(v); return err }},
 		{"TUTOR_SERVE_QUEUE", "serve-queue", "64", "requests that may wait for the built-in engine; more get 429 with Retry-After",
 			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
+		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
+			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},
 	}
 }
 

@@ -133,14 +133,15 @@ func (m *Main) openRAG(ctx context.Context) error {
 }
 
 // loadDemoDocs adds the demo company's documents to a workspace on its first start and
-// queues their indexing; later starts (even after the documents were deleted) do nothing.
+// queues their indexing (unless Config.DemoDocs is off); later starts, even after the
+// documents were deleted, do not add them again.
 // Documents left pending by an interrupted start are queued again.
 func (m *Main) loadDemoDocs(ctx context.Context) error {
 	_, loaded, err := m.Store.Setting(ctx, "demo_docs_loaded")
 	if err != nil {
 		return err
 	}
-	if !loaded {
+	if !loaded && m.Config.DemoDocs {
 		docs, err := m.RAG.AddFS(ctx, demo.Docs, "demo")
 		if err != nil {
 			return err
