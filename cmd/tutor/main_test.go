@@ -166,3 +166,19 @@ func TestConfigFlagsOverEnvironmentOverDefaults(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSize: sizes from flags and the environment parse to a positive count or a clear error.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"1", "32MiB", "512 KiB", "2g", "0", "-1", "1e9", "99999999999GiB", " 7 b "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		n, err := parseSize(v)
+		if err == nil && (n < 1 || n > 1<<50) {
+			t.Fatalf("parseSize(%q) = %d", v, n)
+		}
+		if err != nil && !strings.Contains(err.Error(), "want a size") {
+			t.Fatalf("parseSize(%q): unclear error %v", v, err)
+		}
+	})
+}
