@@ -38,6 +38,7 @@ func TestIngestCommand(t *testing.T) {
 
 func TestFirstStartLoadsDemoDocuments(t *testing.T) {
 	cfg := testConfig(t)
+	cfg.DemoDocs = true
 	m, logs := startMain(t, cfg)
 	ctx := context.Background()
 	deadline := time.Now().Add(2 * time.Minute)
