@@ -2,21 +2,54 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"tutor"
+	"tutor/rag"
+	"tutor/store"
 	"tutor/web/documents"
 )
 
-// documentsList shows the documents in the workspace.
+// searchTopK is how many passages the search box shows.
+const searchTopK = 10
+
+var errNoIndex = tutor.Errorf(tutor.EUNAVAILABLE, "the document index is not open")
+
+// documentsList is the Documents page: the upload form, the live indexing job, the search
+// box with its results, and the documents.
 func (h *Handler) documentsList(c echo.Context) error {
-	docs, err := h.Store.Documents(ctx(c))
+	ix, err := h.index()
 	if err != nil {
 		return err
 	}
-	p := documents.Page{}
+	docs, err := ix.List(ctx(c))
+	if err != nil {
+		return err
+	}
+	p := documents.Page{CanUpload: h.can(c, ActUpload), CanDelete: h.can(c, ActDeleteDocuments),
+		MaxFile: ix.Limits().MaxFileBytes, Query: strings.TrimSpace(c.QueryParam("q"))}
+	p.Uploaded, _ = strconv.Atoi(c.QueryParam("uploaded"))
 	for _, d := range docs {
-		p.Documents = append(p.Documents, documents.Document{ID: d.ID, Name: d.Name, Size: d.Size, Status: d.Status, CreatedAt: d.CreatedAt})
+		p.Documents = append(p.Documents, documentView(d))
+	}
+	if p.Query != "" {
+		if len(p.Query) > maxQuestionBytes {
+			return tutor.Errorf(tutor.EINVALID, "the search is %d bytes; the limit is %d", len(p.Query), maxQuestionBytes)
+		}
+		hits, err := ix.Search(ctx(c), p.Query, rag.SearchOptions{TopK: searchTopK})
+		if err != nil {
+			return err
+		}
+		p.Hits = passageViews(hits)
+	}
+	if js, err := h.Store.Jobs(ctx(c), store.JobFilter{Kind: IndexJobKind, Limit: 1}); err != nil {
+		return err
+	} else if len(js) > 0 && !js[0].State.Final() {
+		v := h.jobView(c, js[0])
+		p.Indexing = &v
 	}
 	return render(c, http.StatusOK, documents.View(p))
 }

@@ -12,6 +12,7 @@ import (
 
 	"tutor/internal/jobs"
 	"tutor/llm"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -36,7 +37,11 @@ type Handler struct {
 	Log     *slog.Logger
 	Opts    Options
 
+	// RAG is the workspace's document index: uploads, search, the Compare page's passages.
+	RAG *rag.Index
+
 	auth     authMode
+	limits   map[string]int64 // body limits per route, from bodyLimits
 	stopping chan struct{}
 	stopOnce sync.Once
 }
@@ -52,7 +57,8 @@ func New(ctx context.Context, s *store.Store, runner *jobs.Runner, log *slog.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{})}
+	h := &Handler{Store: s, Jobs: runner, Log: log, Opts: opts, Catalog: llm.NewCatalog(), stopping: make(chan struct{}),
+		limits: bodyLimits()}
 	n, err := s.CountUsers(ctx)
 	if err != nil {
 		return nil, err

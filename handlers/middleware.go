@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -84,19 +85,51 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// bodyLimit refuses bodies over the limit: at once when Content-Length says so, else when
-// reading passes it (an *http.MaxBytesError, mapped to 413).
+// bodyLimit refuses bodies over the route's limit (see bodyLimits in routes.go): at once when
+// Content-Length says so, else when reading passes it (an *http.MaxBytesError, mapped to 413).
+// Forms are read here, before the CSRF check reads them, so an oversize form is a 413 rather
+// than a missing token.
 func (h *Handler) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.ContentLength > h.Opts.MaxBodyBytes {
-			return tutor.Errorf(tutor.ETOOLARGE, "the request is %d bytes; the limit is %d", req.ContentLength, h.Opts.MaxBodyBytes)
+		limit := h.bodyLimitOf(c)
+		if req.ContentLength > limit {
+			return tutor.Errorf(tutor.ETOOLARGE, "the request is %d bytes; the limit here is %d", req.ContentLength, limit)
 		}
-		if req.Body != nil {
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, h.Opts.MaxBodyBytes)
+		if req.Body == nil || req.Body == http.NoBody {
+			return next(c)
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+		if apiRequest(c) || req.Method == http.MethodGet || req.Method == http.MethodHead {
+			return next(c)
+		}
+		var err error
+		switch ct := req.Header.Get(echo.HeaderContentType); {
+		case strings.HasPrefix(ct, echo.MIMEApplicationForm):
+			err = req.ParseForm()
+		case strings.HasPrefix(ct, echo.MIMEMultipartForm):
+			err = req.ParseMultipartForm(formMemory)
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tutor.Errorf(tutor.ETOOLARGE, "the request is over the limit of %d bytes here", limit)
+		} else if err != nil {
+			return tutor.Errorf(tutor.EINVALID, "the form could not be read: %v", err)
 		}
 		return next(c)
 	}
+}
+
+// formMemory is how much of a multipart form is held in memory; larger files spill to disk.
+const formMemory = 32 << 20
+
+// bodyLimitOf is the body limit of the request's route: its entry in bodyLimits, else the
+// app-wide Options.MaxBodyBytes, whichever is smaller.
+func (h *Handler) bodyLimitOf(c echo.Context) int64 {
+	if n, ok := h.limits[c.Request().Method+" "+c.Path()]; ok && n < h.Opts.MaxBodyBytes {
+		return n
+	}
+	return h.Opts.MaxBodyBytes
 }
 
 // apiRequest reports whether the request is for the programmatic API, which authenticates by

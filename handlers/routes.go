@@ -26,7 +26,14 @@ func (h *Handler) routeTable() []route {
 		{http.MethodPost, "/logout", h.logoutSubmit, ActPublic},
 
 		{http.MethodGet, "/documents", h.documentsList, ActView},
+		{http.MethodPost, "/documents", h.documentsUpload, ActUpload},
+		{http.MethodPost, "/documents/reindex", h.documentsReindex, ActUpload},
+		{http.MethodGet, "/documents/:id", h.documentsShow, ActView},
+		{http.MethodGet, "/documents/:id/original", h.documentsOriginal, ActView},
+		{http.MethodPost, "/documents/:id/delete", h.documentsDelete, ActDeleteDocuments},
 		{http.MethodGet, "/compare", h.compareShow, ActView},
+		{http.MethodGet, "/compare/stream", h.compareStream, ActCompare},
+		{http.MethodPost, "/compare/votes", h.voteSubmit, ActCompare},
 		{http.MethodGet, "/train", h.trainShow, ActView},
 		{http.MethodGet, "/evaluate", h.evaluateShow, ActView},
 		{http.MethodGet, "/models", h.modelsList, ActView},
@@ -48,6 +55,21 @@ func (h *Handler) routeTable() []route {
 
 		{http.MethodGet, "/api/jobs", h.apiJobsList, ActView},
 		{http.MethodGet, "/api/jobs/:id", h.apiJobShow, ActView},
+	}
+}
+
+// smallForm is the body limit of forms that carry no files.
+const smallForm = 64 << 10
+
+// bodyLimits caps request bodies per route, keyed "METHOD path" as in the route table; routes
+// not listed take Options.MaxBodyBytes (uploads, the serving API). Add a line for a new form.
+func bodyLimits() map[string]int64 {
+	return map[string]int64{
+		"POST /lang":            smallForm,
+		"POST /login":           smallForm,
+		"POST /logout":          smallForm,
+		"POST /jobs/demo":       smallForm,
+		"POST /jobs/:id/cancel": smallForm,
 	}
 }
 

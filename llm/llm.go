@@ -4,6 +4,7 @@ package llm
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -86,4 +87,31 @@ type ModelInfo struct {
 // Lister lists the models a backend offers.
 type Lister interface {
 	Models(ctx context.Context) ([]ModelInfo, error)
+}
+
+// FormatCount writes a parameter count as people read it: 292.8K, 110.2M, 7.2B.
+func FormatCount(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1fB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fK", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}
+
+// FormatBytes writes a size in binary units: 512 B, 1.1 MiB, 4.7 GiB.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }

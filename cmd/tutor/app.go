@@ -14,6 +14,7 @@ import (
 	"tutor"
 	"tutor/handlers"
 	"tutor/internal/jobs"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -27,6 +28,7 @@ type Main struct {
 	Store   *store.Store
 	Jobs    *jobs.Runner
 	Handler *handlers.Handler
+	RAG     *rag.Index // the workspace's document index
 
 	ln       net.Listener
 	server   *http.Server
@@ -53,6 +55,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Store = s
 	if n, err := s.CleanTemp(); err == nil && n > 0 {
 		m.Log.Info("removed temporary files left by an interrupted write", "count", n)
+	}
+	if m.RAG, err = rag.Open(ctx, s, rag.Config{}); err != nil {
+		return err
 	}
 	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
 	registerJobs(m)
@@ -87,6 +92,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "listen on %s", m.Config.Addr)
 	}
+	m.Handler.RAG = m.RAG
 	m.server = &http.Server{
 		Handler:           m.Handler.Echo(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -19,6 +19,8 @@ func commands() []command {
 		serveCommand(),
 		jobsCommand(),
 		usersCommand(),
+		benchCommand(),
+		modelsCommand(),
 	}
 }
 

@@ -3,6 +3,8 @@ package builtin_test
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"tutor/internal/testenv"
 	"tutor/llm"
 	"tutor/llm/builtin"
+	"tutor/llm/ollama"
 	"tutor/model"
 	"tutor/model/chat"
 	"tutor/model/ggml"
@@ -254,5 +257,52 @@ func TestEmbed(t *testing.T) {
 	}
 	if _, err := e.Embed(context.Background(), []string{""}); tutor.ErrorCode(err) != tutor.EINVALID {
 		t.Fatalf("empty text: %v", err)
+	}
+}
+
+// TestGather lists the workspace's GGUF files, reports a broken one and keeps going when
+// Ollama cannot be reached.
+func TestGather(t *testing.T) {
+	dir := t.TempDir()
+	if err := testmodel.Write(filepath.Join(dir, "tiny.gguf"), testmodel.Options{Arch: "qwen2", Type: ggml.Q8_0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := testmodel.Write(filepath.Join(dir, "sub", "llama.gguf"), testmodel.Options{Arch: "llama", Type: ggml.F16, Context: 4096}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.gguf"), []byte("GGUF but not really"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close() // nothing listens there now: an Ollama that is down
+	down, err := ollama.New("http://"+l.Addr().String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := llm.NewCatalog()
+	cat.Set(llm.Entry{Name: "demo", Info: llm.ModelInfo{Backend: "builtin", Architecture: "llama"}})
+	inv, err := builtin.Gather(context.Background(), builtin.Sources{Catalog: cat, Dir: dir, Ollama: down})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Served) != 1 || inv.Served[0].Name != "demo:latest" {
+		t.Fatalf("served %+v", inv.Served)
+	}
+	if len(inv.Files) != 2 || inv.Files[0].Name != "sub/llama" || inv.Files[0].Quantization != "F16" || inv.Files[0].ContextLength != 4096 ||
+		inv.Files[1].Name != "tiny" || inv.Files[1].Architecture != "qwen2" || inv.Files[1].Quantization != "Q8_0" || inv.Files[1].Parameters == 0 {
+		t.Fatalf("files %+v", inv.Files)
+	}
+	if len(inv.Broken) != 1 || !strings.HasSuffix(inv.Broken[0].Path, "broken.gguf") || inv.Broken[0].Err == nil {
+		t.Fatalf("broken %+v", inv.Broken)
+	}
+	if tutor.ErrorCode(inv.OllamaErr) != tutor.EUNAVAILABLE {
+		t.Fatalf("ollama error %v", inv.OllamaErr)
+	}
+	empty, err := builtin.Gather(context.Background(), builtin.Sources{Dir: filepath.Join(dir, "missing")})
+	if err != nil || len(empty.Files)+len(empty.Broken)+len(empty.Served) != 0 {
+		t.Fatalf("missing folder: %+v, %v", empty, err)
 	}
 }

@@ -9,10 +9,10 @@ func init() {
 		"home.evaluate":         {"Run evaluation suites and see metrics per variant.", "运行评估套件，查看各变体的指标。"},
 		"home.models":           {"Base models, adapters and where they run.", "基础模型、适配器及其运行位置。"},
 		"home.recent_jobs":      {"Recent jobs", "最近的任务"},
-		"documents.intro":       {"The company documents in this workspace.", "此工作区中的公司文档。"},
+		"documents.intro":       {"The company documents: they feed both retrieval and training. Upload txt, md, html, pdf, docx, or a zip of them.", "公司文档：既用于检索，也用于训练。可上传 txt、md、html、pdf、docx 或它们的 zip 压缩包。"},
 		"documents.empty_title": {"No documents yet", "还没有文档"},
-		"documents.empty_body":  {"Uploading documents is not available in this build yet.", "此版本尚不支持上传文档。"},
-		"documents.size":        {"Bytes", "字节"},
+		"documents.empty_body":  {"Upload the company's handbook, policies, manuals or minutes; each is split into passages and indexed for retrieval.", "上传公司的手册、制度、产品说明或会议纪要；每份文档会被切分成段落并建立检索索引。"},
+		"documents.size":        {"Size", "大小"},
 		"compare.intro":         {"Ask a question once and read the answers of base, base+RAG, tuned and tuned+RAG side by side.", "提一次问题，并排查看基础模型、基础+RAG、微调模型、微调+RAG 的回答。"},
 		"compare.empty_title":   {"Nothing to compare yet", "还没有可对比的内容"},
 		"compare.empty_body":    {"Comparing needs a model and the document index; neither is available in this build yet.", "对比需要模型和文档索引，此版本尚未提供。"},
@@ -23,9 +23,5 @@ func init() {
 		"evaluate.intro":        {"Run an evaluation suite over the variants and compare metrics per category.", "在各变体上运行评估套件，按类别比较指标。"},
 		"evaluate.empty_title":  {"No evaluation runs yet", "还没有评估记录"},
 		"evaluate.empty_body":   {"Evaluation is not available in this build yet.", "此版本尚不支持评估。"},
-		"models.intro":          {"The base models Tutor can run, the adapters trained on them, and the backends that serve them.", "Tutor 可运行的基础模型、在其上训练的适配器，以及提供服务的后端。"},
-		"models.ollama":         {"Ollama server: %s", "Ollama 服务器：%s"},
-		"models.empty_title":    {"No models yet", "还没有模型"},
-		"models.empty_body":     {"Listing and running models is not available in this build yet.", "此版本尚不支持列出和运行模型。"},
 	})
 }

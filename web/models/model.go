@@ -3,5 +3,27 @@ package models
 
 // Page is the Models page.
 type Page struct {
-	OllamaURL string // the configured Ollama server, or empty
+	OllamaURL  string  // the configured Ollama server, or empty
+	Served     []Model // names Tutor serves
+	Files      []Model // GGUF files in the workspace models folder
+	FilesDir   string  // that folder
+	Broken     []Problem
+	Ollama     []Model // the Ollama server's models
+	OllamaDown string  // why Ollama could not be listed, or empty
+}
+
+// Model is one row of a table.
+type Model struct {
+	Name          string
+	Backend       string
+	Architecture  string
+	Parameters    string // e.g. 110.2M
+	Quantization  string
+	ContextLength int
+	Size          string // e.g. 111.8 MiB; empty when unknown
+}
+
+// Problem is a file that is not a readable model.
+type Problem struct {
+	Name, Message string
 }

@@ -1,0 +1,227 @@
+package handlers
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"tutor/rag"
+)
+
+const okrDoc = `# OKR nine-grid
+
+## Setting objectives
+
+Every quarter the team lead Zhang Wei writes three objectives on the nine-grid board by the fifth working day.
+
+## Scoring
+
+Key results are scored from 0.0 to 1.0; a score of 0.7 counts as success.
+`
+
+const expenseDoc = `# 差旅报销制度
+
+出差住宿标准：一线城市每晚不超过 600 元，其他城市每晚不超过 400 元。报销须在出差结束后 10 个工作日内提交。
+`
+
+func zipOf(t *testing.T, files ...file) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(f.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestUploadStoresIndexesAndShows(t *testing.T) {
+	e := newDocEnv(t, docEnvOptions{})
+	c := e.client("")
+	res, body := c.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: status %d: %s", res.StatusCode, body)
+	}
+	var got struct {
+		Documents []struct {
+			ID        int64
+			Name      string
+			Status    string
+			Duplicate bool
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Documents) != 2 || got.Documents[0].Name != "okr.md" || got.Documents[0].Status != rag.StatusPending {
+		t.Fatalf("upload answered %s", body)
+	}
+	e.waitIndexed()
+
+	_, page := c.get("/documents")
+	for _, want := range []string{"okr.md", "expense-zh.txt", `data-status="indexed"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("documents page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `data-status="pending"`) {
+		t.Error("a document is still shown pending after indexing")
+	}
+
+	_, page = c.get("/documents?q=" + "who+writes+the+objectives+on+the+nine-grid+board")
+	if !strings.Contains(page, `data-testid="search-results"`) || !strings.Contains(page, "Zhang Wei") {
+		t.Errorf("search did not show the passage:\n%s", page)
+	}
+	_, page = c.get("/documents?q=" + "一线城市住宿标准")
+	if !strings.Contains(page, "600 元") {
+		t.Error("Chinese search did not show the expense passage")
+	}
+
+	// The passage link highlights the passage in the document's text.
+	hits, err := e.ix.Search(context.Background(), "score counts as success", rag.SearchOptions{TopK: 1})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("search: %v %v", hits, err)
+	}
+	link := passageViews(hits)[0].URL()
+	res, page = c.get(strings.TrimSuffix(link, "#passage"))
+	if res.StatusCode != http.StatusOK || !strings.Contains(page, `<mark id="passage"`) {
+		t.Fatalf("%s: status %d, no mark", link, res.StatusCode)
+	}
+	mark := page[strings.Index(page, `<mark id="passage"`):]
+	mark = mark[:strings.Index(mark, "</mark>")]
+	if !strings.Contains(mark, "0.7 counts as success") {
+		t.Errorf("highlighted %q", mark)
+	}
+
+	// The same bytes again are not stored twice.
+	_, body = c.upload(true, file{"okr-copy.md", []byte(okrDoc)})
+	if !strings.Contains(body, `"duplicate":true`) {
+		t.Errorf("re-upload: %s", body)
+	}
+	if docs, _ := e.ix.List(context.Background()); len(docs) != 2 {
+		t.Errorf("%d documents after a duplicate upload, want 2", len(docs))
+	}
+}
+
+func TestUploadWithoutScriptRedirects(t *testing.T) {
+	e := newDocEnv(t, docEnvOptions{})
+	c := e.client("")
+	res, _ := c.upload(false, file{"okr.md", []byte(okrDoc)})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents?uploaded=1" {
+		t.Fatalf("plain form upload: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, page := c.get("/documents?uploaded=1")
+	if !strings.Contains(page, `data-testid="upload-done"`) {
+		t.Error("no upload notice")
+	}
+	res, page = c.upload(false, file{"tool.exe", []byte("MZ")})
+	if res.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(page, `data-testid="error-message"`) ||
+		!strings.Contains(page, "not supported") {
+		t.Errorf("plain form refusal: %d\n%s", res.StatusCode, page)
+	}
+}
+
+// workspaceState is what a refused upload must leave alone: the documents, their bytes on
+// disk, and what search finds.
+type workspaceState struct {
+	Docs  []string
+	Blobs []string
+	Hit   string
+}
+
+func (e *docEnv) state() workspaceState {
+	e.t.Helper()
+	var s workspaceState
+	docs, err := e.ix.List(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, d := range docs {
+		s.Docs = append(s.Docs, d.Name+" "+d.SHA256+" "+d.Status)
+	}
+	filepath.WalkDir(e.st.Path("docs"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			s.Blobs = append(s.Blobs, p)
+		}
+		return nil
+	})
+	hits, err := e.ix.Search(context.Background(), "who writes the objectives", rag.SearchOptions{TopK: 1})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(hits) > 0 {
+		s.Hit = hits[0].Text
+	}
+	return s
+}
+
+func TestUploadRefusalsLeaveWorkspaceIntact(t *testing.T) {
+	e := newDocEnv(t, docEnvOptions{limits: rag.Limits{MaxFileBytes: 64 << 10}, maxBody: 1 << 20})
+	c := e.client("")
+	if res, body := c.upload(true, file{"okr.md", []byte(okrDoc)}); res.StatusCode != http.StatusCreated {
+		t.Fatalf("seed upload: %d %s", res.StatusCode, body)
+	}
+	e.waitIndexed()
+	before := e.state()
+	if before.Hit == "" {
+		t.Fatal("the seed document is not searchable")
+	}
+	big := bytes.Repeat([]byte("plenty of words "), 5000) // 80,000 bytes
+	bomb := zipOf(t, file{"bomb.txt", bytes.Repeat([]byte{'a'}, 8<<20)})
+	tests := []struct {
+		name     string
+		files    []file
+		status   int
+		contains string
+	}{
+		{"unsupported type", []file{{"tool.exe", []byte("MZ\x90\x00")}}, http.StatusUnsupportedMediaType, "not supported"},
+		{"no extension", []file{{"README", []byte("hello")}}, http.StatusUnsupportedMediaType, "no file extension"},
+		{"file over the limit", []file{{"big.txt", big}}, http.StatusRequestEntityTooLarge, "limit"},
+		{"request over the limit", []file{{"a.txt", big[:60000]}, {"b.txt", big[:60001]}, {"c.txt", big[:60002]}, {"d.txt", big[:60003]},
+			{"e.txt", big[:60004]}, {"f.txt", big[:60005]}, {"g.txt", big[:60006]}, {"h.txt", big[:60007]}, {"i.txt", big[:60008]},
+			{"j.txt", big[:60009]}, {"k.txt", big[:60010]}, {"l.txt", big[:60011]}, {"m.txt", big[:60012]}, {"n.txt", big[:60013]},
+			{"o.txt", big[:60014]}, {"p.txt", big[:60015]}, {"q.txt", big[:60016]}, {"r.txt", big[:60017]}},
+			http.StatusRequestEntityTooLarge, "limit"},
+		{"empty", []file{{"empty.txt", nil}}, http.StatusBadRequest, "empty"},
+		{"blank", []file{{"blank.md", []byte(" \n\t\n")}}, http.StatusBadRequest, "empty"},
+		{"binary", []file{{"blob.txt", []byte("\x00\x01\x02\x03\xff\xfe\x00\x00binary")}}, http.StatusBadRequest, "blob.txt"},
+		{"malformed docx", []file{{"broken.docx", []byte("PK\x03\x04 not really a zip")}}, http.StatusBadRequest, "broken.docx"},
+		{"corrupt zip", []file{{"docs.zip", []byte("PK\x05\x06 truncated")}}, http.StatusBadRequest, "docs.zip"},
+		{"zip bomb", []file{{"bomb.zip", bomb}}, http.StatusRequestEntityTooLarge, "bomb.txt"},
+		{"climbing name", []file{{"../evil.md", []byte("# evil")}}, http.StatusBadRequest, `..`},
+		{"climbing zip member", []file{{"docs.zip", zipOf(t, file{"../../evil.md", []byte("# evil")})}}, http.StatusBadRequest, "evil.md"},
+		{"absolute name", []file{{"/etc/passwd.txt", []byte("root")}}, http.StatusBadRequest, "passwd"},
+		{"good with bad", []file{{"fine.md", []byte("# Fine\n\nA fine document.")}, {"tool.exe", []byte("MZ")}}, http.StatusUnsupportedMediaType, "tool.exe"},
+		{"good with malformed", []file{{"fine.md", []byte("# Fine\n\nA fine document.")}, {"broken.docx", []byte("PK not a zip")}}, http.StatusBadRequest, "broken.docx"},
+		{"no files", nil, http.StatusBadRequest, "at least one file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := c.upload(true, tt.files...)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", res.StatusCode, tt.status, body)
+			}
+			if msg := errorMessage(t, body); !strings.Contains(msg, tt.contains) {
+				t.Errorf("message %q lacks %q", msg, tt.contains)
+			}
+			e.waitIndexed()
+			if diff := cmp.Diff(before, e.state()); diff != "" {
+				t.Errorf("workspace changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}

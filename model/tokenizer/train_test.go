@@ -1,0 +1,79 @@
+package tokenizer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBPETrainerMatchesNaiveTraining(t *testing.T) {
+	corpus := append(append([]string{}, TinyCorpus...), "aaaa aaa aaaaa abab ababab 哈哈哈哈 哈哈")
+	for _, size := range []int{260, 300, 420} {
+		tr, err := NewBPETrainer("qwen2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range corpus {
+			tr.Add(s)
+		}
+		got, err := tr.Train(size, "<|im_start|>", "<|im_end|>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := TinyBPE(corpus, size, "<|im_start|>", "<|im_end|>")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("size %d: incremental training differs from the naive one (-naive +incremental):\n%s", size, diff)
+		}
+	}
+}
+
+func TestBPETrainerRoundTripsChinese(t *testing.T) {
+	tr, err := NewBPETrainer("qwen2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("公司每个季度制定一次目标，并且每周检查进展。The team reviews progress every week. ", 50)
+	tr.Add(text)
+	v, err := tr.Train(600, "<|im_start|>", "<|im_end|>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := New(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"公司每个季度制定一次目标。", "进展 progress 每周", "没见过的字：鑫龘 and émoji 🙂"} {
+		ids := tok.Encode(s, false)
+		if got := tok.Decode(ids); got != s {
+			t.Errorf("round trip of %q gave %q", s, got)
+		}
+	}
+	if ids := tok.Encode("<|im_start|>user", false); len(ids) == 0 || v.Tokens[ids[0]] != "<|im_start|>" {
+		t.Errorf("<|im_start|> is not one control token: %v", ids)
+	}
+	// Frequent Chinese text is learned: far fewer tokens than its 3-byte characters.
+	if n, chars := len(tok.Encode("公司每个季度制定一次目标", false)), 12; n > chars/2 {
+		t.Errorf("%d tokens for %d frequent Chinese characters, want at most %d", n, chars, chars/2)
+	}
+	if _, err := tr.Train(100); err == nil {
+		t.Error("a vocabulary smaller than the byte alphabet was accepted")
+	}
+}
+
+func BenchmarkBPETrainer(b *testing.B) {
+	var sb strings.Builder
+	for i := range 2000 {
+		sb.WriteString(TinyCorpus[i%len(TinyCorpus)])
+		sb.WriteString(strings.Repeat("x", i%7))
+		sb.WriteByte('\n')
+	}
+	text := sb.String()
+	for b.Loop() {
+		tr, _ := NewBPETrainer("qwen2")
+		tr.Add(text)
+		if _, err := tr.Train(2048); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

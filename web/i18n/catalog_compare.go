@@ -1,0 +1,38 @@
+package i18n
+
+func init() {
+	add(map[string]Text{
+		"compare.no_model_title": {"No model configured", "尚未配置模型"},
+		"compare.no_model_body":  {"Comparing needs at least one base model: add one on the Models page, or start Tutor with an Ollama server (TUTOR_OLLAMA_URL).", "对比至少需要一个基础模型：在“模型”页面添加，或在启动 Tutor 时指定 Ollama 服务器（TUTOR_OLLAMA_URL）。"},
+		"compare.forbidden":      {"Your role may read this page but not ask the models.", "你的角色可以查看此页，但不能向模型提问。"},
+		"compare.no_documents":   {"No documents are indexed yet, so the RAG columns answer without passages. Upload documents first:", "还没有已索引的文档，RAG 列将在没有参考段落的情况下回答。请先上传文档："},
+		"compare.question":       {"Question", "问题"},
+		"compare.base":           {"Base model", "基础模型"},
+		"compare.tuned":          {"Tuned model", "微调模型"},
+		"compare.no_tuned":       {"none", "不使用"},
+		"compare.ask":            {"Ask", "提问"},
+		"compare.waiting":        {"Waiting for the first token…", "等待第一个词元…"},
+		"compare.retrieving":     {"Retrieving passages…", "正在检索段落…"},
+		"compare.passages":       {"Retrieved passages (%d)", "检索到的段落（%d）"},
+		"compare.no_passages":    {"No passage matched the question; this column answers without documents.", "没有与问题匹配的段落；此列在没有文档的情况下回答。"},
+		"compare.slot.base":      {"Base", "基础模型"},
+		"compare.slot.base_rag":  {"Base + RAG", "基础 + RAG"},
+		"compare.slot.tuned":     {"Tuned", "微调模型"},
+		"compare.slot.tuned_rag": {"Tuned + RAG", "微调 + RAG"},
+		"compare.ttft":           {"First token", "首词元"},
+		"compare.total":          {"Total", "总耗时"},
+		"compare.rate":           {"Speed", "速度"},
+		"compare.tokens":         {"Tokens", "词元数"},
+		"compare.retrieval":      {"Retrieval", "检索"},
+		"compare.truncated":      {"The answer stopped at the length limit.", "回答达到长度上限后停止。"},
+		"compare.vote_prompt":    {"Which answer is best?", "哪个回答最好？"},
+		"compare.vote_tie":       {"Equally good", "一样好"},
+		"compare.vote_neither":   {"All bad", "都不好"},
+		"compare.voted":          {"Thank you, your vote is recorded.", "谢谢，已记录你的投票。"},
+		"compare.left":           {"Variant A", "变体 A"},
+		"compare.right":          {"Variant B", "变体 B"},
+		"compare.wins":           {"A wins : B wins", "A 胜 : B 胜"},
+		"compare.ties":           {"Ties / votes", "平局 / 投票数"},
+		"compare.failed":         {"The model failed: %s", "模型出错：%s"},
+	})
+}

@@ -1,0 +1,38 @@
+package i18n
+
+func init() {
+	add(map[string]Text{
+		"documents.format":         {"Type", "类型"},
+		"documents.chunks":         {"Passages", "段落数"},
+		"documents.drop":           {"Drop files here, or click to choose", "将文件拖到这里，或点击选择"},
+		"documents.formats":        {"txt, md, html, pdf (with a text layer), docx, or zip archives of them; up to %s per file. GBK/GB18030 text is converted.", "支持 txt、md、html、pdf（需有文本层）、docx 及其 zip 压缩包；单个文件不超过 %s。GBK/GB18030 编码会自动转换。"},
+		"documents.upload":         {"Upload", "上传"},
+		"documents.uploaded":       {"%d document(s) uploaded and indexed.", "已上传并索引 %d 份文档。"},
+		"documents.js.sending":     {"uploading…", "上传中…"},
+		"documents.js.indexed":     {"stored and indexed", "已保存并索引"},
+		"documents.js.duplicate":   {"already stored (same content)", "已存在（内容相同）"},
+		"documents.js.failed":      {"refused", "被拒绝"},
+		"documents.js.network":     {"the connection failed; nothing was stored", "连接失败，未保存任何内容"},
+		"documents.reindex":        {"Re-index all documents", "重建全部索引"},
+		"documents.reindex_intro":  {"Re-extract, re-chunk and re-embed every document, for example after changing the embedding model.", "重新提取、切分并向量化所有文档，例如在更换向量模型之后。"},
+		"documents.reindex_title":  {"Re-index documents", "重建文档索引"},
+		"documents.search":         {"Search the documents", "搜索文档"},
+		"documents.search_hint":    {"A question or keywords", "问题或关键词"},
+		"documents.search_go":      {"Search", "搜索"},
+		"documents.results":        {"Passages for “%s”", "“%s”的相关段落"},
+		"documents.no_results":     {"No passage matches. Try other words, or upload the document that answers it.", "没有匹配的段落。换个说法，或上传包含答案的文档。"},
+		"documents.in_document":    {"Show in the document", "在文档中查看"},
+		"documents.delete":         {"Delete", "删除"},
+		"documents.delete_confirm": {"Delete %s and its passages from the index?", "从索引中删除 %s 及其段落？"},
+		"documents.deleted":        {"Document deleted.", "文档已删除。"},
+		"documents.detail_intro":   {"%s · %s · %d passages", "%s · %s · %d 个段落"},
+		"documents.original":       {"Download the original", "下载原文件"},
+		"documents.back":           {"All documents", "全部文档"},
+		"documents.text":           {"Extracted text", "提取的文本"},
+		"documents.no_text":        {"No text was extracted from this document.", "未能从此文档中提取文本。"},
+		"documents.status.pending": {"indexing", "索引中"},
+		"documents.status.indexed": {"indexed", "已索引"},
+		"documents.status.failed":  {"failed", "失败"},
+		"documents.status.new":     {"new", "新建"},
+	})
+}
