@@ -10,6 +10,7 @@ require (
 	github.com/labstack/echo/v4 v4.16.4
 	github.com/nlpodyssey/spago v1.1.0
 	github.com/ollama/ollama v0.6.5
+	github.com/openai/openai-go/v3 v3.98.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.44.0

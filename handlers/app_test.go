@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tutor/internal/jobs"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -29,6 +30,12 @@ type app struct {
 // newApp starts the app; users are created before the handler, so access control sees them.
 func newApp(t *testing.T, opts Options, users map[string]store.Role) *app {
 	t.Helper()
+	return newAppWithIndex(t, opts, users, rag.Config{})
+}
+
+// newAppWithIndex is newApp with the document index configured by cfg.
+func newAppWithIndex(t *testing.T, opts Options, users map[string]store.Role, cfg rag.Config) *app {
+	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, t.TempDir())
 	if err != nil {
@@ -43,6 +50,11 @@ func newApp(t *testing.T, opts Options, users map[string]store.Role) *app {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := jobs.New(s, log, 0)
 	r.Register(jobs.DemoKind, jobs.Demo())
+	ix, err := rag.Open(ctx, s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Register(IndexJobKind, IndexJob(ix))
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +65,7 @@ func newApp(t *testing.T, opts Options, users map[string]store.Role) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.RAG = ix
 	srv := httptest.NewServer(h.Echo())
 	t.Cleanup(func() {
 		h.StopStreams()

@@ -82,11 +82,11 @@ func (h *Handler) variantModels() (bases, tuned []string) {
 	return bases, tuned
 }
 
-// tunedFor is the first tuned model made from base, or "".
+// tunedFor is the first tuned model made from base ("demo:latest" → "demo:tuned-okr",
+// "qwen2.5:0.5b" → "qwen2.5:0.5b:tuned-okr"), or "".
 func tunedFor(base string, tuned []string) string {
-	name, _, _ := strings.Cut(base, ":")
 	for _, t := range tuned {
-		if strings.HasPrefix(t, name+":tuned-") {
+		if strings.HasPrefix(t, base+":tuned-") || strings.HasPrefix(t, strings.TrimSuffix(base, ":latest")+":tuned-") {
 			return t
 		}
 	}

@@ -40,22 +40,22 @@ func parseSSE(body string) []sseEvent {
 
 // withTinyModels puts a tiny generated model in the catalog as "tiny" and, with a LoRA
 // adapter, as "tiny:tuned-a1", both run by the built-in engine.
-func (e *docEnv) withTinyModels() {
-	e.t.Helper()
+func (a *app) withTinyModels() {
+	a.t.Helper()
 	b := builtin.New(builtin.Options{})
 	o := testmodel.Options{Arch: "qwen2", Seed: 3}
-	path := filepath.Join(e.t.TempDir(), "tiny.gguf")
+	path := filepath.Join(a.t.TempDir(), "tiny.gguf")
 	if err := testmodel.Write(path, o); err != nil {
-		e.t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	if err := b.AddModel("tiny", path); err != nil {
-		e.t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	if err := b.AddAdapter("a1", testmodel.Adapter(o, 4, 1)); err != nil {
-		e.t.Fatal(err)
+		a.t.Fatal(err)
 	}
-	e.h.Catalog.Set(llm.Entry{Name: "tiny", Generator: b, Model: "tiny"})
-	e.h.Catalog.Set(llm.Entry{Name: "tiny:tuned-a1", Generator: b, Model: "tiny", Adapter: "a1"})
+	a.H.Catalog.Set(llm.Entry{Name: "tiny", Generator: b, Model: "tiny"})
+	a.H.Catalog.Set(llm.Entry{Name: "tiny:tuned-a1", Generator: b, Model: "tiny", Adapter: "a1"})
 }
 
 var (
@@ -64,14 +64,14 @@ var (
 )
 
 func TestCompareEmptyStates(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{})
-	c := e.client("")
-	_, page := c.get("/compare?q=hello")
+	a := newApp(t, Options{}, nil)
+	c := a.signedIn("")
+	page := c.get("/compare?q=hello").Body
 	if !strings.Contains(page, `data-testid="compare-no-model"`) || strings.Contains(page, "sse-connect") {
 		t.Fatalf("no model: the page does not say so honestly:\n%s", page)
 	}
-	e.withTinyModels()
-	_, page = c.get("/compare?q=hello")
+	a.withTinyModels()
+	page = c.get("/compare?q=hello").Body
 	if !strings.Contains(page, `data-testid="compare-no-documents"`) {
 		t.Error("no documents: no notice")
 	}
@@ -79,28 +79,27 @@ func TestCompareEmptyStates(t *testing.T) {
 	if len(m) != 4 {
 		t.Fatalf("%d columns, want base, base+RAG, tuned, tuned+RAG", len(m))
 	}
-	_, stream := c.get(html.UnescapeString(m[1][1]))
-	evs := parseSSE(stream)
+	evs := parseSSE(c.get(html.UnescapeString(m[1][1])).Body)
 	if len(evs) == 0 || evs[0].name != "passages" || !strings.Contains(evs[0].data, `data-testid="passages-none"`) {
 		t.Errorf("RAG column without documents: %v", evs)
 	}
-	if res, _ := c.get("/compare?model=nope"); res.StatusCode != http.StatusNotFound {
-		t.Errorf("unknown model: status %d", res.StatusCode)
+	if r := c.get("/compare?model=nope"); r.Status != http.StatusNotFound {
+		t.Errorf("unknown model: status %d", r.Status)
 	}
-	if res, _ := c.get("/compare?q=" + strings.Repeat("x", maxQuestionBytes+1)); res.StatusCode != http.StatusBadRequest {
-		t.Errorf("long question: status %d", res.StatusCode)
+	if r := c.get("/compare?q=" + strings.Repeat("x", maxQuestionBytes+1)); r.Status != http.StatusBadRequest {
+		t.Errorf("long question: status %d", r.Status)
 	}
 }
 
 func TestCompareStreamsColumnsAndVotes(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{users: true})
-	e.withTinyModels()
-	trainer, manager := e.client("tara"), e.client("mia")
+	a := newApp(t, Options{}, docUsers)
+	a.withTinyModels()
+	trainer, manager := a.signedIn("tara"), a.signedIn("mia")
 	trainer.upload(true, file{"okr.md", []byte(okrDoc)})
-	e.waitIndexed()
+	a.waitIndexed()
 
 	q := "Who writes the objectives on the nine-grid board?"
-	_, page := manager.get("/compare?q=" + url.QueryEscape(q))
+	page := manager.get("/compare?q=" + url.QueryEscape(q)).Body
 	if !strings.Contains(page, `<option value="tiny:tuned-a1" selected>`) {
 		t.Error("the tuned model of the base is not preselected")
 	}
@@ -112,11 +111,11 @@ func TestCompareStreamsColumnsAndVotes(t *testing.T) {
 	for _, m := range urls {
 		u, _ := url.Parse(html.UnescapeString(m[1]))
 		slot, rag := u.Query().Get("slot"), u.Query().Get("rag") == "1"
-		res, stream := manager.get(u.String())
-		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/event-stream" {
-			t.Fatalf("%s: status %d, %s", slot, res.StatusCode, res.Header.Get("Content-Type"))
+		r := manager.get(u.String())
+		if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("%s: status %d, %s", slot, r.Status, r.Header.Get("Content-Type"))
 		}
-		evs := parseSSE(stream)
+		evs := parseSSE(r.Body)
 		var tokens strings.Builder
 		for _, ev := range evs {
 			if ev.name == "token" {
@@ -159,14 +158,14 @@ func TestCompareStreamsColumnsAndVotes(t *testing.T) {
 
 	vote := url.Values{"q": {q}, "best": {"base-rag"}, "variant.base": {"tiny:latest"}, "variant.base-rag": {"tiny:latest+rag"},
 		"variant.tuned": {"tiny:tuned-a1"}, "answer.base": {answers["base"]}, "answer.base-rag": {answers["base-rag"]}}
-	if res, _ := manager.postForm("/compare/votes", vote); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("vote: status %d", res.StatusCode)
+	if r := manager.post("/compare/votes", vote); r.Status != http.StatusSeeOther {
+		t.Fatalf("vote: status %d", r.Status)
 	}
 	vote.Set("best", "tie")
-	if res, _ := manager.postForm("/compare/votes", vote); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("tie vote: status %d", res.StatusCode)
+	if r := manager.post("/compare/votes", vote); r.Status != http.StatusSeeOther {
+		t.Fatalf("tie vote: status %d", r.Status)
 	}
-	vs, _ := e.st.Votes(context.Background(), 0)
+	vs, _ := a.Store.Votes(context.Background(), 0)
 	if len(vs) != 5 {
 		t.Fatalf("%d votes stored, want 2 wins and 3 tied pairs", len(vs))
 	}
@@ -182,7 +181,7 @@ func TestCompareStreamsColumnsAndVotes(t *testing.T) {
 	if won != 2 {
 		t.Errorf("%d wins for base+RAG, want 2: %+v", won, vs)
 	}
-	_, page = manager.get("/compare")
+	page = manager.get("/compare").Body
 	if !strings.Contains(page, `data-testid="votes-table"`) || !strings.Contains(page, "tiny:latest+rag") {
 		t.Error("the tallies do not show the votes")
 	}
@@ -192,32 +191,31 @@ func TestCompareStreamsColumnsAndVotes(t *testing.T) {
 		{"q": {q}, "best": {"base"}, "variant.base": {"tiny:latest"}},
 		{"best": {"base"}, "variant.base": {"tiny:latest"}, "variant.base-rag": {"tiny:latest+rag"}},
 	} {
-		if res, _ := manager.postForm("/compare/votes", bad); res.StatusCode != http.StatusBadRequest {
-			t.Errorf("vote %v: status %d, want 400", bad, res.StatusCode)
+		if r := manager.post("/compare/votes", bad); r.Status != http.StatusBadRequest {
+			t.Errorf("vote %v: status %d, want 400", bad, r.Status)
 		}
 	}
-	if vs, _ := e.st.Votes(context.Background(), 0); len(vs) != 5 {
+	if vs, _ := a.Store.Votes(context.Background(), 0); len(vs) != 5 {
 		t.Errorf("refused votes were stored: %d", len(vs))
 	}
 }
 
 func TestCompareStreamFailures(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{users: true})
-	e.withTinyModels()
-	c := e.client("mia")
-	_, stream := c.get("/compare/stream?" + url.Values{"q": {"hi"}, "model": {"gone"}, "slot": {"base"}}.Encode())
-	evs := parseSSE(stream)
+	a := newApp(t, Options{}, docUsers)
+	a.withTinyModels()
+	c := a.signedIn("mia")
+	evs := parseSSE(c.get("/compare/stream?" + url.Values{"q": {"hi"}, "model": {"gone"}, "slot": {"base"}}.Encode()).Body)
 	if len(evs) != 1 || evs[0].name != "done" || !strings.Contains(evs[0].data, `data-testid="column-error"`) ||
 		!strings.Contains(evs[0].data, "not found") {
 		t.Errorf("unknown model: %v", evs)
 	}
-	if res, _ := c.get("/compare/stream?slot=base&model=tiny"); res.StatusCode != http.StatusBadRequest {
-		t.Errorf("no question: status %d", res.StatusCode)
+	if r := c.get("/compare/stream?slot=base&model=tiny"); r.Status != http.StatusBadRequest {
+		t.Errorf("no question: status %d", r.Status)
 	}
-	if res, _ := c.get("/compare/stream?q=hi&model=tiny&slot=other"); res.StatusCode != http.StatusBadRequest {
-		t.Errorf("bad slot: status %d", res.StatusCode)
+	if r := c.get("/compare/stream?q=hi&model=tiny&slot=other"); r.Status != http.StatusBadRequest {
+		t.Errorf("bad slot: status %d", r.Status)
 	}
-	if res, _ := e.client("").get("/compare/stream?q=hi&model=tiny&slot=base"); res.StatusCode == http.StatusOK {
+	if r := a.signedIn("").get("/compare/stream?q=hi&model=tiny&slot=base"); r.Status == http.StatusOK {
 		t.Error("a signed-out caller may stream")
 	}
 }

@@ -6,11 +6,7 @@ import (
 
 // documentsDelete removes a document, its passages and its vectors, and goes back to the list.
 func (h *Handler) documentsDelete(c echo.Context) error {
-	ix, err := h.index()
-	if err != nil {
-		return err
-	}
-	id, err := documentID(c)
+	ix, id, err := h.indexAndDocument(c)
 	if err != nil {
 		return err
 	}

@@ -4,28 +4,25 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-
-	"tutor/rag"
 )
 
 func TestDocumentRoles(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{users: true})
-	trainer, manager, anonymous := e.client("tara"), e.client("mia"), e.client("")
+	a := newApp(t, Options{}, docUsers)
+	trainer, manager, anonymous := a.signedIn("tara"), a.signedIn("mia"), a.signedIn("")
 
-	if res, body := trainer.upload(true, file{"okr.md", []byte(okrDoc)}); res.StatusCode != http.StatusCreated {
-		t.Fatalf("trainer upload: %d %s", res.StatusCode, body)
+	if r := trainer.upload(true, file{"okr.md", []byte(okrDoc)}); r.Status != http.StatusCreated {
+		t.Fatalf("trainer upload: %d %s", r.Status, r.Body)
 	}
-	e.waitIndexed()
-	docs, _ := e.ix.List(context.Background())
+	a.waitIndexed()
+	docs, _ := a.H.RAG.List(context.Background())
 	id := docs[0].ID
 	del := fmt.Sprintf("/documents/%d/delete", id)
 
 	tests := []struct {
 		name     string
-		client   *docClient
+		client   *browser
 		method   string
 		path     string
 		status   int
@@ -43,66 +40,64 @@ func TestDocumentRoles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var res *http.Response
-			var body string
+			var r response
 			switch tt.method {
 			case http.MethodGet:
-				res, body = tt.client.get(tt.path)
+				r = tt.client.get(tt.path)
 			case "UPLOAD":
-				res, body = tt.client.upload(false, file{"more.md", []byte("# More\n\nmore text")})
+				r = tt.client.upload(false, file{"more.md", []byte("# More\n\nmore text")})
 			default:
-				res, body = tt.client.postForm(tt.path, url.Values{})
+				r = tt.client.post(tt.path, nil)
 			}
-			if res.StatusCode != tt.status || !strings.Contains(body, tt.contains) {
-				t.Errorf("%s %s: status %d, want %d with %q", tt.method, tt.path, res.StatusCode, tt.status, tt.contains)
+			if r.Status != tt.status || !strings.Contains(r.Body, tt.contains) {
+				t.Errorf("%s %s: status %d, want %d with %q", tt.method, tt.path, r.Status, tt.status, tt.contains)
 			}
 		})
 	}
-	if _, page := manager.get("/documents"); strings.Contains(page, `data-testid="upload-form"`) || strings.Contains(page, `data-testid="document-delete"`) {
+	if page := manager.get("/documents").Body; strings.Contains(page, `data-testid="upload-form"`) || strings.Contains(page, `data-testid="document-delete"`) {
 		t.Error("the manager's page offers upload or delete")
 	}
-	if n, _ := e.ix.List(context.Background()); len(n) != 1 {
+	if n, _ := a.H.RAG.List(context.Background()); len(n) != 1 {
 		t.Fatalf("%d documents after refused changes, want 1", len(n))
 	}
 
 	// The trainer deletes: the document, its passages and its page are gone.
-	if _, page := trainer.get("/documents"); !strings.Contains(page, `data-testid="document-delete"`) {
+	if page := trainer.get("/documents").Body; !strings.Contains(page, `data-testid="document-delete"`) {
 		t.Error("the trainer's page offers no delete")
 	}
-	res, _ := trainer.postForm(del, url.Values{})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("trainer delete: status %d", res.StatusCode)
+	if r := trainer.post(del, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("trainer delete: status %d", r.Status)
 	}
-	if hits, _ := e.ix.Search(context.Background(), "who writes the objectives", rag.SearchOptions{}); len(hits) != 0 {
-		t.Errorf("search still finds the deleted document: %v", hits)
+	if hit := a.search("who writes the objectives"); hit != "" {
+		t.Errorf("search still finds the deleted document: %q", hit)
 	}
-	if res, _ := trainer.get(fmt.Sprintf("/documents/%d", id)); res.StatusCode != http.StatusNotFound {
-		t.Errorf("deleted document's page: status %d", res.StatusCode)
+	if r := trainer.get(fmt.Sprintf("/documents/%d", id)); r.Status != http.StatusNotFound {
+		t.Errorf("deleted document's page: status %d", r.Status)
 	}
-	if res, _ := trainer.postForm(del, url.Values{}); res.StatusCode != http.StatusNotFound {
-		t.Errorf("second delete: status %d", res.StatusCode)
+	if r := trainer.post(del, nil); r.Status != http.StatusNotFound {
+		t.Errorf("second delete: status %d", r.Status)
 	}
 }
 
 func TestReindexJobFollowedOverSSE(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{})
-	c := e.client("")
-	c.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
-	e.waitIndexed()
-	res, _ := c.postForm("/documents/reindex", url.Values{})
-	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/jobs/") {
-		t.Fatalf("re-index: %d to %q", res.StatusCode, loc)
+	a := newApp(t, Options{}, nil)
+	b := a.signedIn("")
+	b.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
+	a.waitIndexed()
+	r := b.post("/documents/reindex", nil)
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/jobs/") {
+		t.Fatalf("re-index: %d to %q", r.Status, loc)
 	}
-	_, stream := c.get(loc + "/events")
+	stream := b.get(loc + "/events").Body
 	if !strings.Contains(stream, "event: done") || !strings.Contains(stream, `data-state="succeeded"`) {
 		t.Fatalf("job stream did not end in success:\n%s", stream)
 	}
 	if !strings.Contains(stream, "2 documents indexed") {
 		t.Errorf("job log lacks the count:\n%s", stream)
 	}
-	e.waitIndexed()
-	if hits, _ := e.ix.Search(context.Background(), "who writes the objectives", rag.SearchOptions{TopK: 1}); len(hits) == 0 {
+	a.waitIndexed()
+	if a.search("who writes the objectives") == "" {
 		t.Error("nothing found after re-indexing")
 	}
 }

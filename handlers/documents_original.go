@@ -10,11 +10,7 @@ import (
 // documentsOriginal downloads a document's bytes as uploaded. It is always an attachment, so
 // an uploaded HTML file never renders as a page of this site.
 func (h *Handler) documentsOriginal(c echo.Context) error {
-	ix, err := h.index()
-	if err != nil {
-		return err
-	}
-	id, err := documentID(c)
+	ix, id, err := h.indexAndDocument(c)
 	if err != nil {
 		return err
 	}

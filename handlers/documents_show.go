@@ -7,17 +7,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tutor"
+	"tutor/rag"
 	"tutor/web/documents"
 )
 
 // documentsShow is one document with its extracted text; ?start=&end= (byte offsets, as
 // passages carry them) highlight a passage.
 func (h *Handler) documentsShow(c echo.Context) error {
-	ix, err := h.index()
-	if err != nil {
-		return err
-	}
-	id, err := documentID(c)
+	ix, id, err := h.indexAndDocument(c)
 	if err != nil {
 		return err
 	}
@@ -41,10 +38,15 @@ func (h *Handler) documentsShow(c echo.Context) error {
 	return render(c, http.StatusOK, documents.Detail(p))
 }
 
-func documentID(c echo.Context) (int64, error) {
+// indexAndDocument is the document index and the document id of the path.
+func (h *Handler) indexAndDocument(c echo.Context) (*rag.Index, int64, error) {
+	ix, err := h.index()
+	if err != nil {
+		return nil, 0, err
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, tutor.Errorf(tutor.ENOTFOUND, "document %q not found", c.Param("id"))
+		return nil, 0, tutor.Errorf(tutor.ENOTFOUND, "document %q not found", c.Param("id"))
 	}
-	return id, nil
+	return ix, id, nil
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -61,51 +60,47 @@ type upload struct {
 	data []byte
 }
 
-// readUploads reads every file part of the request within the limits and parses each, so
-// that unsupported, oversized and malformed files are refused before anything is stored.
+// readUploads reads every file of the request's "files" field within the limits and parses
+// each, so that unsupported, oversized and malformed files are refused before anything is
+// stored. The body limit middleware has parsed the form already.
 func readUploads(c echo.Context, lim rag.Limits) ([]upload, error) {
-	mr, err := c.Request().MultipartReader()
+	form, err := c.MultipartForm()
 	if err != nil {
 		return nil, tutor.Errorf(tutor.EINVALID, "send the files as multipart/form-data in the field \"files\"")
 	}
-	var out []upload
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, uploadReadError(err)
-		}
-		if part.FormName() != "files" || rawFileName(part) == "" {
-			part.Close()
-			continue
-		}
-		f, err := readUpload(part, lim)
+	fhs := form.File["files"]
+	switch {
+	case len(fhs) == 0:
+		return nil, tutor.Errorf(tutor.EINVALID, "choose at least one file to upload")
+	case len(fhs) > maxUploadFiles:
+		return nil, tutor.Errorf(tutor.ETOOLARGE, "an upload may hold at most %d files", maxUploadFiles)
+	}
+	out := make([]upload, 0, len(fhs))
+	for _, fh := range fhs {
+		f, err := readUpload(fh, lim)
 		if err != nil {
 			return nil, err
 		}
-		if out = append(out, f); len(out) > maxUploadFiles {
-			return nil, tutor.Errorf(tutor.ETOOLARGE, "an upload may hold at most %d files", maxUploadFiles)
-		}
-	}
-	if len(out) == 0 {
-		return nil, tutor.Errorf(tutor.EINVALID, "choose at least one file to upload")
+		out = append(out, f)
 	}
 	return out, nil
 }
 
-// readUpload reads one file part (one byte past the limit, so that Parse reports a file over
-// it) and parses it; the type is checked before reading, so a wrong type fails fast.
-func readUpload(part *multipart.Part, lim rag.Limits) (upload, error) {
-	defer part.Close()
-	name := rawFileName(part)
+// readUpload reads one file (one byte past the limit, so that Parse reports a file over it)
+// and parses it; the type is checked first, so a wrong type fails fast.
+func readUpload(fh *multipart.FileHeader, lim rag.Limits) (upload, error) {
+	name := rawFileName(fh)
 	if _, err := rag.FormatOf(name); err != nil {
 		return upload{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(part, lim.MaxFileBytes+1))
+	f, err := fh.Open()
 	if err != nil {
-		return upload{}, uploadReadError(err)
+		return upload{}, tutor.Wrap(err, tutor.EINTERNAL, "open the upload %q", name)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileBytes+1))
+	if err != nil {
+		return upload{}, tutor.Wrap(err, tutor.EINTERNAL, "read the upload %q", name)
 	}
 	if _, err := rag.Parse(name, data, lim); err != nil {
 		return upload{}, err
@@ -113,21 +108,12 @@ func readUpload(part *multipart.Part, lim rag.Limits) (upload, error) {
 	return upload{name: name, data: data}, nil
 }
 
-// rawFileName is the file name as the client sent it. Part.FileName strips folders, which
-// would quietly accept "../x.txt"; Parse refuses such names with a clear message instead.
-func rawFileName(part *multipart.Part) string {
-	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-	if err != nil {
-		return ""
+// rawFileName is the file name as the client sent it. The parsed form keeps only its last
+// element, which would quietly accept "../x.txt"; Parse refuses such names with a clear message.
+func rawFileName(fh *multipart.FileHeader) string {
+	_, params, err := mime.ParseMediaType(fh.Header.Get("Content-Disposition"))
+	if err != nil || params["filename"] == "" {
+		return fh.Filename
 	}
 	return params["filename"]
-}
-
-// uploadReadError keeps the 413 of a body over the request limit and calls the rest malformed.
-func uploadReadError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return err
-	}
-	return tutor.Wrap(err, tutor.EINVALID, "the upload is malformed or was cut off")
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,11 +51,11 @@ func zipOf(t *testing.T, files ...file) []byte {
 }
 
 func TestUploadStoresIndexesAndShows(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{})
-	c := e.client("")
-	res, body := c.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("upload: status %d: %s", res.StatusCode, body)
+	a := newApp(t, Options{}, nil)
+	b := a.signedIn("")
+	r := b.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("upload: status %d: %s", r.Status, r.Body)
 	}
 	var got struct {
 		Documents []struct {
@@ -64,15 +65,15 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 			Duplicate bool
 		}
 	}
-	if err := json.Unmarshal([]byte(body), &got); err != nil {
+	if err := json.Unmarshal([]byte(r.Body), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Documents) != 2 || got.Documents[0].Name != "okr.md" || got.Documents[0].Status != rag.StatusPending {
-		t.Fatalf("upload answered %s", body)
+		t.Fatalf("upload answered %s", r.Body)
 	}
-	e.waitIndexed()
+	a.waitIndexed()
 
-	_, page := c.get("/documents")
+	page := b.get("/documents").Body
 	for _, want := range []string{"okr.md", "expense-zh.txt", `data-status="indexed"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("documents page lacks %q", want)
@@ -82,24 +83,25 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 		t.Error("a document is still shown pending after indexing")
 	}
 
-	_, page = c.get("/documents?q=" + "who+writes+the+objectives+on+the+nine-grid+board")
+	page = b.get("/documents?q=" + "who+writes+the+objectives+on+the+nine-grid+board").Body
 	if !strings.Contains(page, `data-testid="search-results"`) || !strings.Contains(page, "Zhang Wei") {
 		t.Errorf("search did not show the passage:\n%s", page)
 	}
-	_, page = c.get("/documents?q=" + "一线城市住宿标准")
+	page = b.get("/documents?q=" + url.QueryEscape("一线城市住宿标准")).Body
 	if !strings.Contains(page, "600 元") {
 		t.Error("Chinese search did not show the expense passage")
 	}
 
 	// The passage link highlights the passage in the document's text.
-	hits, err := e.ix.Search(context.Background(), "score counts as success", rag.SearchOptions{TopK: 1})
+	hits, err := a.H.RAG.Search(context.Background(), "score counts as success", rag.SearchOptions{TopK: 1})
 	if err != nil || len(hits) == 0 {
 		t.Fatalf("search: %v %v", hits, err)
 	}
 	link := passageViews(hits)[0].URL()
-	res, page = c.get(strings.TrimSuffix(link, "#passage"))
-	if res.StatusCode != http.StatusOK || !strings.Contains(page, `<mark id="passage"`) {
-		t.Fatalf("%s: status %d, no mark", link, res.StatusCode)
+	r = b.get(strings.TrimSuffix(link, "#passage"))
+	page = r.Body
+	if r.Status != http.StatusOK || !strings.Contains(page, `<mark id="passage"`) {
+		t.Fatalf("%s: status %d, no mark", link, r.Status)
 	}
 	mark := page[strings.Index(page, `<mark id="passage"`):]
 	mark = mark[:strings.Index(mark, "</mark>")]
@@ -108,30 +110,28 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 	}
 
 	// The same bytes again are not stored twice.
-	_, body = c.upload(true, file{"okr-copy.md", []byte(okrDoc)})
-	if !strings.Contains(body, `"duplicate":true`) {
-		t.Errorf("re-upload: %s", body)
+	if r := b.upload(true, file{"okr-copy.md", []byte(okrDoc)}); !strings.Contains(r.Body, `"duplicate":true`) {
+		t.Errorf("re-upload: %s", r.Body)
 	}
-	if docs, _ := e.ix.List(context.Background()); len(docs) != 2 {
+	if docs, _ := a.H.RAG.List(context.Background()); len(docs) != 2 {
 		t.Errorf("%d documents after a duplicate upload, want 2", len(docs))
 	}
 }
 
 func TestUploadWithoutScriptRedirects(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{})
-	c := e.client("")
-	res, _ := c.upload(false, file{"okr.md", []byte(okrDoc)})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents?uploaded=1" {
-		t.Fatalf("plain form upload: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	a := newApp(t, Options{}, nil)
+	b := a.signedIn("")
+	r := b.upload(false, file{"okr.md", []byte(okrDoc)})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/documents?uploaded=1" {
+		t.Fatalf("plain form upload: %d to %q", r.Status, r.Header.Get("Location"))
 	}
-	_, page := c.get("/documents?uploaded=1")
-	if !strings.Contains(page, `data-testid="upload-done"`) {
+	if page := b.get("/documents?uploaded=1").Body; !strings.Contains(page, `data-testid="upload-done"`) {
 		t.Error("no upload notice")
 	}
-	res, page = c.upload(false, file{"tool.exe", []byte("MZ")})
-	if res.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(page, `data-testid="error-message"`) ||
-		!strings.Contains(page, "not supported") {
-		t.Errorf("plain form refusal: %d\n%s", res.StatusCode, page)
+	r = b.upload(false, file{"tool.exe", []byte("MZ")})
+	if r.Status != http.StatusUnsupportedMediaType || !strings.Contains(r.Body, `data-testid="error-message"`) ||
+		!strings.Contains(r.Body, "not supported") {
+		t.Errorf("plain form refusal: %d\n%s", r.Status, r.Body)
 	}
 }
 
@@ -143,40 +143,34 @@ type workspaceState struct {
 	Hit   string
 }
 
-func (e *docEnv) state() workspaceState {
-	e.t.Helper()
+func (a *app) state() workspaceState {
+	a.t.Helper()
 	var s workspaceState
-	docs, err := e.ix.List(context.Background())
+	docs, err := a.H.RAG.List(context.Background())
 	if err != nil {
-		e.t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	for _, d := range docs {
 		s.Docs = append(s.Docs, d.Name+" "+d.SHA256+" "+d.Status)
 	}
-	filepath.WalkDir(e.st.Path("docs"), func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(a.Store.Path("docs"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			s.Blobs = append(s.Blobs, p)
 		}
 		return nil
 	})
-	hits, err := e.ix.Search(context.Background(), "who writes the objectives", rag.SearchOptions{TopK: 1})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if len(hits) > 0 {
-		s.Hit = hits[0].Text
-	}
+	s.Hit = a.search("who writes the objectives")
 	return s
 }
 
 func TestUploadRefusalsLeaveWorkspaceIntact(t *testing.T) {
-	e := newDocEnv(t, docEnvOptions{limits: rag.Limits{MaxFileBytes: 64 << 10}, maxBody: 1 << 20})
-	c := e.client("")
-	if res, body := c.upload(true, file{"okr.md", []byte(okrDoc)}); res.StatusCode != http.StatusCreated {
-		t.Fatalf("seed upload: %d %s", res.StatusCode, body)
+	a := newAppWithIndex(t, Options{MaxBodyBytes: 1 << 20}, nil, rag.Config{Limits: rag.Limits{MaxFileBytes: 64 << 10}})
+	b := a.signedIn("")
+	if r := b.upload(true, file{"okr.md", []byte(okrDoc)}); r.Status != http.StatusCreated {
+		t.Fatalf("seed upload: %d %s", r.Status, r.Body)
 	}
-	e.waitIndexed()
-	before := e.state()
+	a.waitIndexed()
+	before := a.state()
 	if before.Hit == "" {
 		t.Fatal("the seed document is not searchable")
 	}
@@ -211,15 +205,15 @@ func TestUploadRefusalsLeaveWorkspaceIntact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := c.upload(true, tt.files...)
-			if res.StatusCode != tt.status {
-				t.Fatalf("status %d, want %d: %s", res.StatusCode, tt.status, body)
+			r := b.upload(true, tt.files...)
+			if r.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tt.status, r.Body)
 			}
-			if msg := errorMessage(t, body); !strings.Contains(msg, tt.contains) {
+			if msg := errorMessage(t, r.Body); !strings.Contains(msg, tt.contains) {
 				t.Errorf("message %q lacks %q", msg, tt.contains)
 			}
-			e.waitIndexed()
-			if diff := cmp.Diff(before, e.state()); diff != "" {
+			a.waitIndexed()
+			if diff := cmp.Diff(before, a.state()); diff != "" {
 				t.Errorf("workspace changed (-before +after):\n%s", diff)
 			}
 		})

@@ -14,6 +14,9 @@ import (
 // ollamaAPIVersion is the version of Ollama's API that Tutor speaks.
 const ollamaAPIVersion = "0.6.5"
 
+// ollamaHeartbeat answers HEAD /, which Ollama's clients send to check that the server runs.
+func (h *Handler) ollamaHeartbeat(c echo.Context) error { return c.NoContent(200) }
+
 // ollamaVersion serves GET /api/version.
 func (h *Handler) ollamaVersion(c echo.Context) error {
 	return c.JSON(200, map[string]string{"version": ollamaAPIVersion})

@@ -43,6 +43,7 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/jobs/:id", h.jobShow, ActView},
 		{http.MethodGet, "/jobs/:id/events", h.jobEvents, ActView},
 		{http.MethodPost, "/jobs/:id/cancel", h.jobCancel, ActRunJobs},
+		{http.MethodHead, "/", h.ollamaHeartbeat, ActPublic},
 		{http.MethodGet, "/api/version", h.ollamaVersion, ActPublic},
 		{http.MethodGet, "/api/tags", h.ollamaTags, ActServe},
 		{http.MethodPost, "/api/show", h.ollamaShow, ActServe},
@@ -70,6 +71,10 @@ func bodyLimits() map[string]int64 {
 		"POST /logout":          smallForm,
 		"POST /jobs/demo":       smallForm,
 		"POST /jobs/:id/cancel": smallForm,
+
+		"POST /documents/reindex":    smallForm,
+		"POST /documents/:id/delete": smallForm,
+		"POST /compare/votes":        smallForm,
 	}
 }
 

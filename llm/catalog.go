@@ -52,6 +52,18 @@ func (c *Catalog) Set(e Entry) {
 	c.entries[e.Name] = e
 }
 
+// Replace swaps in entries as the whole catalog at once, so readers never see it half built.
+func (c *Catalog) Replace(entries []Entry) {
+	m := make(map[string]Entry, len(entries))
+	for _, e := range entries {
+		e.Name = NormalizeName(e.Name)
+		m[e.Name] = e
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = m
+}
+
 // Remove deletes the entry called name, if any.
 func (c *Catalog) Remove(name string) {
 	c.mu.Lock()

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"tutor"
@@ -58,5 +59,18 @@ func TestCatalogGetAndGenerate(t *testing.T) {
 	c.Remove("demo")
 	if _, err := c.Get("demo:latest"); err == nil {
 		t.Fatal("removed entry still found")
+	}
+}
+
+func TestCatalogReplace(t *testing.T) {
+	c := NewCatalog()
+	c.Set(Entry{Name: "old", Generator: echoGen{}})
+	c.Replace([]Entry{{Name: "a", Generator: echoGen{}}, {Name: "b:tuned-x", Generator: echoGen{}}})
+	var names []string
+	for _, e := range c.List() {
+		names = append(names, e.Name)
+	}
+	if got, want := strings.Join(names, ","), "a:latest,b:tuned-x"; got != want {
+		t.Fatalf("after Replace: %s, want %s", got, want)
 	}
 }

@@ -1,11 +1,9 @@
 package model
 
 import (
-	"runtime"
-	"sync"
-
 	"tutor"
 	"tutor/model/ggml"
+	"tutor/model/kernel"
 )
 
 // Matrix is a weight matrix W [Rows, Cols] kept in its GGUF type, row-major; GGUF lists its
@@ -42,8 +40,21 @@ func (m *Matrix) Row(r int, dst []float32) {
 
 // MatVec sets y [Rows] = W x, x [Cols], with ggml's semantics: x is first converted to the
 // weights' vec-dot type (F16 for F16, Q8_0 for Q8_0 and Q4_0, Q8_K for the K types), so the
-// result matches llama.cpp's to rounding.
+// result matches llama.cpp's to rounding. F32, F16 and Q8_0 run package kernel's SIMD
+// products, which agree with package ggml's (Q8_0 bit for bit, F32 and F16 but for the order
+// of float64 additions); every product runs on all cores.
 func (m *Matrix) MatVec(y, x []float32) {
+	switch m.Type {
+	case ggml.F32:
+		kernel.MatVecF32GGML(kernel.F32View(m.Data), m.Rows, m.Cols, x, y)
+		return
+	case ggml.F16:
+		kernel.MatVecF16GGML(kernel.F16View(m.Data), m.Rows, m.Cols, x, y)
+		return
+	case ggml.Q8_0:
+		kernel.MatVecQ8_0GGML(m.Data, m.Rows, m.Cols, x, y)
+		return
+	}
 	xq, err := ggml.QuantizeVec(m.Type, x[:m.Cols])
 	if err != nil {
 		panic(err)
@@ -55,25 +66,6 @@ func (m *Matrix) MatVec(y, x []float32) {
 	})
 }
 
-// parallel splits [0, n) into chunks of at least grain and runs fn on them on all cores.
-func parallel(n, grain int, fn func(lo, hi int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n/grain {
-		workers = n / grain
-	}
-	if workers <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	wg.Wait()
-}
+// parallel splits [0, n) into chunks of at least grain and runs fn on them on all cores,
+// on package kernel's persistent workers.
+func parallel(n, grain int, fn func(lo, hi int)) { kernel.Parallel(n, grain, fn) }

@@ -28,11 +28,13 @@ type Main struct {
 	Store   *store.Store
 	Jobs    *jobs.Runner
 	Handler *handlers.Handler
-	RAG     *rag.Index // the workspace's document index
+	RAG     *rag.Index      // the workspace's document index
+	Serving *servingCatalog // what the Ollama- and OpenAI-compatible APIs serve
 
 	ln       net.Listener
 	server   *http.Server
 	serveErr chan error
+	stopBg   context.CancelFunc // ends background loops started by Run
 }
 
 // NewMain returns a Main with cfg, logging to logOut.
@@ -88,6 +90,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.startServing(ctx); err != nil {
+		return err
+	}
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "listen on %s", m.Config.Addr)
@@ -135,6 +140,9 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 	defer cancel()
 	var errs []error
+	if m.stopBg != nil {
+		m.stopBg()
+	}
 	if m.server != nil {
 		if err := m.server.Shutdown(ctx); err != nil {
 			errs = append(errs, tutor.Wrap(err, tutor.EUNAVAILABLE, "stop web server"))

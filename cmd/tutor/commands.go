@@ -20,8 +20,11 @@ func commands() []command {
 		jobsCommand(),
 		usersCommand(),
 		evalCommand(),
+		trainCommand(),
+		exportCommand(),
 		benchCommand(),
 		modelsCommand(),
+		pretrainCommand(),
 	}
 }
 

@@ -25,6 +25,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long a stop waits for requests and jobs
 	OllamaURL       string        // an Ollama server to use; empty: the built-in engine only
 	OpenAIKey       string        // API key for OpenAI-compatible endpoints evaluated as variants
+	ServeSlots      int           // built-in generations running at once
+	ServeQueue      int           // built-in requests waiting at most; more are refused with 429
 }
 
 // DefaultConfig is the configuration with nothing set: the embedded default on 127.0.0.1:8080.
@@ -36,6 +38,8 @@ func DefaultConfig() Config {
 		MaxBodyBytes:    32 << 20,
 		Workers:         4,
 		ShutdownTimeout: 30 * time.Second,
+		ServeSlots:      2,
+		ServeQueue:      64,
 	}
 }
 
@@ -71,6 +75,10 @@ func settings() []setting {
 			func(c *Config, v string) error { c.OllamaURL = strings.TrimRight(v, "/"); return nil }},
 		{"TUTOR_OPENAI_API_KEY", "openai-api-key", "", "API key sent to OpenAI-compatible endpoints evaluated as openai: variants",
 			func(c *Config, v string) error { c.OpenAIKey = v; return nil }},
+		{"TUTOR_SERVE_SLOTS", "serve-slots", "2", "generations the built-in engine runs at once for the serving APIs",
+			func(c *Config, v string) (err error) { c.ServeSlots, err = positive(v); return err }},
+		{"TUTOR_SERVE_QUEUE", "serve-queue", "64", "requests that may wait for the built-in engine; more get 429 with Retry-After",
+			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
 	}
 }
 

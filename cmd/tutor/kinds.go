@@ -1,6 +1,7 @@
 package main
 
 import (
+	"tutor/finetune"
 	"tutor/handlers"
 	"tutor/internal/jobs"
 	"tutor/llm/builtin"
@@ -12,4 +13,5 @@ func registerJobs(m *Main) {
 	m.Jobs.Register(handlers.IndexJobKind, handlers.IndexJob(m.RAG))
 	m.Jobs.Register(handlers.EvalJobKind, handlers.EvalJob(handlers.EvalDeps{Store: m.Store, RAG: m.RAG,
 		Builtin: builtin.New(builtin.Options{}), OllamaURL: m.Config.OllamaURL, OpenAIKey: m.Config.OpenAIKey}))
+	m.Jobs.Register(finetune.JobKind, finetune.Job(m.Store))
 }

@@ -59,9 +59,10 @@ type Options struct {
 	Mix [4]float64
 	// Chinese is the share of documents in Chinese; zero means 0.5.
 	Chinese float64
-	// Prompt builds the user turn of a reading-comprehension example from numbered passages and a
-	// question; it must be the RAG prompt the application uses. Nil uses DefaultPrompt.
-	Prompt func(passages []string, question, lang string) string
+	// Prompt builds the turns of a reading-comprehension example before the answer from the
+	// passages (numbered [1]..[n] in order) and a question; it must be the RAG prompt the
+	// application uses. Nil uses DefaultPrompt.
+	Prompt func(passages []Passage, question, lang string) []llm.Message
 	// NotCovered is the answer when the passages do not hold the answer. Nil uses
 	// DefaultNotCovered.
 	NotCovered func(lang string) string
@@ -114,8 +115,15 @@ func (g *Generator) Next() Doc {
 // Count is how many documents Next has returned.
 func (g *Generator) Count() int { return g.n }
 
-// DefaultPrompt numbers the passages [1]..[n] before the question and asks for cited answers.
-func DefaultPrompt(passages []string, question, lang string) string {
+// Passage is a retrieved piece of a document: where it comes from and its text.
+type Passage struct {
+	Source string // document name and heading path
+	Text   string
+}
+
+// DefaultPrompt numbers the passages [1]..[n] before the question and asks for cited answers,
+// in one user turn.
+func DefaultPrompt(passages []Passage, question, lang string) []llm.Message {
 	var b strings.Builder
 	if lang == "zh" {
 		b.WriteString("根据以下资料回答问题，并用 [n] 标注来源。资料没有提到时请直接说明。\n\n")
@@ -123,14 +131,14 @@ func DefaultPrompt(passages []string, question, lang string) string {
 		b.WriteString("Answer the question from the passages below and cite them as [n]. If the passages do not say, say so.\n\n")
 	}
 	for i, p := range passages {
-		fmt.Fprintf(&b, "[%d] %s\n", i+1, p)
+		fmt.Fprintf(&b, "[%d] (%s) %s\n", i+1, p.Source, p.Text)
 	}
 	if lang == "zh" {
 		b.WriteString("\n问题：" + question)
 	} else {
 		b.WriteString("\nQuestion: " + question)
 	}
-	return b.String()
+	return []llm.Message{{Role: "user", Content: b.String()}}
 }
 
 // DefaultNotCovered is the answer when the passages do not hold it.

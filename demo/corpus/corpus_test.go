@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"tutor/llm"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/slice.sha256")
@@ -87,7 +89,7 @@ func TestMixAndLanguages(t *testing.T) {
 	}
 }
 
-var passageRE = regexp.MustCompile(`(?m)^\[(\d+)\] (.*)$`)
+var passageRE = regexp.MustCompile(`(?m)^\[(\d+)\] \([^)]*\) (.*)$`)
 var citeRE = regexp.MustCompile(`\[(\d+)\]$`)
 
 func TestReadingCitesTheAnswerPassage(t *testing.T) {
@@ -99,6 +101,9 @@ func TestReadingCitesTheAnswerPassage(t *testing.T) {
 			t.Fatalf("got %s with %d turns, want a reading example of 2", d.Kind, len(d.Messages))
 		}
 		prompt, answer := d.Messages[0].Content, d.Messages[1].Content
+		if d.Messages[1].Role != "assistant" {
+			t.Fatalf("second turn is %q, want the assistant's answer", d.Messages[1].Role)
+		}
 		passages := passageRE.FindAllStringSubmatch(prompt, -1)
 		if len(passages) == 0 {
 			t.Fatalf("no numbered passages in %q", prompt)
@@ -130,16 +135,18 @@ func TestReadingCitesTheAnswerPassage(t *testing.T) {
 
 func TestPromptAndRefusalAreInjected(t *testing.T) {
 	g := New(Options{Seed: 4, Mix: [4]float64{0, 0, 1, 0},
-		Prompt:     func(p []string, q, lang string) string { return "CTX " + strings.Join(p, "|") + " Q " + q },
+		Prompt: func(p []Passage, q, lang string) []llm.Message {
+			return []llm.Message{{Role: "system", Content: "S"}, {Role: "user", Content: "CTX " + p[0].Source + " Q " + q}}
+		},
 		NotCovered: func(lang string) string { return "NOPE-" + lang },
 	})
 	sawRefusal := false
 	for range 100 {
 		d := g.Next()
-		if !strings.HasPrefix(d.Messages[0].Content, "CTX ") {
-			t.Fatalf("prompt %q not built by Options.Prompt", d.Messages[0].Content)
+		if len(d.Messages) != 3 || !strings.HasPrefix(d.Messages[1].Content, "CTX ") {
+			t.Fatalf("turns %q not built by Options.Prompt", d.Messages)
 		}
-		sawRefusal = sawRefusal || strings.HasPrefix(d.Messages[1].Content, "NOPE-")
+		sawRefusal = sawRefusal || strings.HasPrefix(d.Messages[2].Content, "NOPE-")
 	}
 	if !sawRefusal {
 		t.Fatal("Options.NotCovered never used")

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"strings"
 
 	"tutor/llm"
 )
@@ -15,12 +16,12 @@ func (g *Generator) reading(lang string) Doc {
 	facts := shuffled(g.rng, c.facts)
 	target := facts[0]
 	covered := g.rng.IntN(4) != 0
-	var passages []string
+	var passages []Passage
 	for _, f := range facts[1:] {
 		if f.topic == target.topic {
 			continue // a second fact on the topic could answer too, or contradict the label
 		}
-		passages = append(passages, statement(f, lang))
+		passages = append(passages, c.passage(f, lang))
 		if len(passages) == 1+g.rng.IntN(4) {
 			break
 		}
@@ -28,7 +29,7 @@ func (g *Generator) reading(lang string) Doc {
 	at := -1
 	if covered {
 		at = g.rng.IntN(len(passages) + 1)
-		passages = append(passages[:at], append([]string{statement(target, lang)}, passages[at:]...)...)
+		passages = append(passages[:at], append([]Passage{c.passage(target, lang)}, passages[at:]...)...)
 	}
 	question, answer := target.qEn, target.aEn
 	if lang == "zh" {
@@ -39,8 +40,17 @@ func (g *Generator) reading(lang string) Doc {
 	} else {
 		answer = g.o.NotCovered(lang)
 	}
-	return Doc{Kind: Reading, Lang: lang, Messages: []llm.Message{
-		{Role: "user", Content: g.o.Prompt(passages, question, lang)},
-		{Role: "assistant", Content: answer},
-	}}
+	msgs := g.o.Prompt(passages, question, lang)
+	return Doc{Kind: Reading, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: answer})}
+}
+
+// passage is fact f as a retrieved chunk of the company's handbook under the topic's heading.
+func (c *company) passage(f fact, lang string) Passage {
+	doc := strings.ToLower(c.short.en) + "-handbook.md"
+	title := topicTitles[f.topic].en
+	if lang == "zh" {
+		doc = c.short.zh + "员工手册.md"
+		title = topicTitles[f.topic].zh
+	}
+	return Passage{Source: doc + " — " + title, Text: statement(f, lang)}
 }

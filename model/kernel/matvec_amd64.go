@@ -34,6 +34,16 @@ func matVecF16F64AVX2(w []uint16, cols int, x, y []float32) {
 	matvecF16F64(unsafe.Pointer(&w[0]), unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), len(y), cols)
 }
 
+func matVecF32F64AVX2(w []float32, cols int, x, y []float32) {
+	if len(y) == 0 || cols == 0 {
+		clear(y)
+		return
+	}
+	_ = w[len(y)*cols-1]
+	_ = x[cols-1]
+	matvecF32F64(unsafe.Pointer(&w[0]), unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), len(y), cols)
+}
+
 func matVecQ8AVX2(w []byte, cols int, x, y []float32) {
 	nb := cols / Q8_0BlockSize
 	if len(y) == 0 || nb == 0 {
@@ -87,6 +97,11 @@ func matvecF16(w, x, y unsafe.Pointer, rows, cols int)
 //
 //go:noescape
 func matvecF16F64(w, x, y unsafe.Pointer, rows, cols int)
+
+// y[r] = float32(Σ float64(w[r,c]·x[c])), float32 weights.
+//
+//go:noescape
+func matvecF32F64(w, x, y unsafe.Pointer, rows, cols int)
 
 // y[r] = Σ_b d_b·Σ_j q[b,j]·x[32b+j], Q8_0 rows of nb blocks, float32 x.
 //

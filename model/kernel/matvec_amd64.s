@@ -142,10 +142,11 @@ f16done:
 	VZEROUPPER
 	RET
 
-// Eight half weights times eight floats at AX, widened into two float64
-// accumulators.
-#define F16F64_8(woff, xoff, acclo, acchi) \
-	VCVTPH2PS    woff(DI), Y4 \
+// Eight weights, made float32 by load (VCVTPH2PS for halves, VMOVUPS for
+// floats), times eight floats at AX: the products rounded to float32, as
+// ggml's scalar dot does, then widened into two float64 accumulators.
+#define F64DOT8(load, woff, xoff, acclo, acchi) \
+	load         woff(DI), Y4 \
 	VMULPS       xoff(AX), Y4, Y4 \
 	VCVTPS2PD    X4, Y6 \
 	VEXTRACTF128 $1, Y4, X4 \
@@ -169,8 +170,8 @@ d64row:
 	JB   d64c8
 
 d64l16:
-	F16F64_8(0, 0, Y0, Y1)
-	F16F64_8(16, 32, Y2, Y3)
+	F64DOT8(VCVTPH2PS, 0, 0, Y0, Y1)
+	F64DOT8(VCVTPH2PS, 16, 32, Y2, Y3)
 	ADDQ $32, DI
 	ADDQ $64, AX
 	SUBQ $16, CX
@@ -180,7 +181,7 @@ d64l16:
 d64c8:
 	CMPQ CX, $8
 	JB   d64red
-	F16F64_8(0, 0, Y0, Y1)
+	F64DOT8(VCVTPH2PS, 0, 0, Y0, Y1)
 	ADDQ $16, DI
 	ADDQ $32, AX
 	SUBQ $8, CX
@@ -213,6 +214,67 @@ d64done:
 	ADDQ      $4, DX
 	DECQ      R8
 	JNZ       d64row
+	VZEROUPPER
+	RET
+
+// func matvecF32F64(w, x, y unsafe.Pointer, rows, cols int)
+TEXT ·matvecF32F64(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ rows+24(FP), R8
+	MOVQ cols+32(FP), R9
+
+s64row:
+	ZERO4
+	MOVQ SI, AX
+	MOVQ R9, CX
+	CMPQ CX, $16
+	JB   s64c8
+
+s64l16:
+	F64DOT8(VMOVUPS, 0, 0, Y0, Y1)
+	F64DOT8(VMOVUPS, 32, 32, Y2, Y3)
+	ADDQ $64, DI
+	ADDQ $64, AX
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JAE  s64l16
+
+s64c8:
+	CMPQ CX, $8
+	JB   s64red
+	F64DOT8(VMOVUPS, 0, 0, Y0, Y1)
+	ADDQ $32, DI
+	ADDQ $32, AX
+	SUBQ $8, CX
+
+s64red:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+
+s64tail:
+	TESTQ     CX, CX
+	JEQ       s64done
+	VMOVSS    (DI), X4
+	VMULSS    (AX), X4, X4
+	VCVTSS2SD X4, X4, X4
+	VADDSD    X4, X0, X0
+	ADDQ      $4, DI
+	ADDQ      $4, AX
+	DECQ      CX
+	JMP       s64tail
+
+s64done:
+	VCVTSD2SS X0, X0, X0
+	VMOVSS    X0, (DX)
+	ADDQ      $4, DX
+	DECQ      R8
+	JNZ       s64row
 	VZEROUPPER
 	RET
 

@@ -20,6 +20,25 @@ import (
 //     sumf += float(sumi)·(dw·dx) in float32, block after block
 //     (ggml_vec_dot_q8_0_q8_0) — reproduced here bit for bit.
 
+// MatVecF32GGML computes y = W·x for float32 W with ggml's semantics: each
+// product rounded to float32, the products summed in float64.
+func MatVecF32GGML(w []float32, rows, cols int, x, y []float32) {
+	checkMatVec("MatVecF32GGML", len(w), rows*cols, cols, x, y, rows)
+	matVecRows(rows, cols, 4, func(r0, r1 int) {
+		if useAVX2 {
+			matVecF32F64AVX2(w[r0*cols:r1*cols], cols, x[:cols], y[r0:r1])
+			return
+		}
+		for r := r0; r < r1; r++ {
+			var s float64
+			for c, v := range w[r*cols : (r+1)*cols] {
+				s += float64(v * x[c])
+			}
+			y[r] = float32(s)
+		}
+	})
+}
+
 // MatVecF16GGML computes y = W·x for half-precision W with ggml's
 // semantics: x rounded to half, products summed in float64.
 func MatVecF16GGML(w []uint16, rows, cols int, x, y []float32) {
@@ -77,11 +96,17 @@ func QuantizeQ8_0(dst []byte, x []float32) {
 func MatVecQ8_0GGML(w []byte, rows, cols int, x, y []float32) {
 	checkQ8(w, rows, cols)
 	checkMatVec("MatVecQ8_0GGML", len(x), cols, cols, x, y, rows)
-	nb := cols / Q8_0BlockSize
-	xq := make([]byte, nb*Q8_0BlockBytes)
+	bp := q8ScratchPool.Get().(*[]byte)
+	defer q8ScratchPool.Put(bp)
+	if n := cols / Q8_0BlockSize * Q8_0BlockBytes; cap(*bp) < n {
+		*bp = make([]byte, n)
+	}
+	xq := (*bp)[:cols/Q8_0BlockSize*Q8_0BlockBytes]
 	QuantizeQ8_0(xq, x[:cols])
 	MatVecQ8_0Q8(w, rows, cols, xq, y)
 }
+
+var q8ScratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // MatVecQ8_0Q8 is [MatVecQ8_0GGML] on an activation already quantized with
 // [QuantizeQ8_0], so one quantized x serves several matrices (q, k, v).

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"tutor/model/ggml"
 )
 
 // Float32 dot products of n terms: checked to 1e-5·Σ|w·x| against float64.
@@ -205,4 +207,55 @@ func TestMatVecPanicsOnShortInput(t *testing.T) {
 		}
 	}()
 	MatVecF32(make([]float32, 5), 2, 3, make([]float32, 3), make([]float32, 2))
+}
+
+// TestGGMLVariantsMatchGGMLPackage checks the fast ggml-semantics products
+// against package ggml's scalar reference on the same bytes: Q8_0 bit for
+// bit, F32 and F16 within one float32 ulp (only the order of the float64
+// additions differs) and almost always identical.
+func TestGGMLVariantsMatchGGMLPackage(t *testing.T) {
+	withEachArch(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(21, 22))
+		exact, total := 0, 0
+		for _, s := range [][2]int{{1, 32}, {7, 96}, {33, 576}, {300, 160}, {64, 1536}, {5, 40}, {3, 17}} {
+			rows, cols := s[0], s[1]
+			x := randSlice(r, cols)
+			wf, wh := randSlice(r, rows*cols), randF16(r, rows*cols)
+			cases := []struct {
+				typ  ggml.Type
+				raw  []byte
+				fast func(y []float32)
+			}{
+				{ggml.F32, f32Bytes(wf), func(y []float32) { MatVecF32GGML(wf, rows, cols, x, y) }},
+				{ggml.F16, f16Bytes(wh), func(y []float32) { MatVecF16GGML(wh, rows, cols, x, y) }},
+			}
+			if cols%32 == 0 {
+				wq := randQ8(r, rows, cols)
+				cases = append(cases, struct {
+					typ  ggml.Type
+					raw  []byte
+					fast func(y []float32)
+				}{ggml.Q8_0, wq, func(y []float32) { MatVecQ8_0GGML(wq, rows, cols, x, y) }})
+			}
+			for _, c := range cases {
+				want, got := make([]float32, rows), make([]float32, rows)
+				ggml.MatVec(c.typ, c.raw, rows, cols, x, want)
+				c.fast(got)
+				for i := range got {
+					d := int64(math.Float32bits(got[i])) - int64(math.Float32bits(want[i]))
+					if d > 1 || d < -1 || (c.typ == ggml.Q8_0 && d != 0) {
+						t.Fatalf("%s %dx%d row %d: %g, ggml %g", c.typ, rows, cols, i, got[i], want[i])
+					}
+					if d == 0 {
+						exact++
+					}
+					total++
+				}
+			}
+		}
+		t.Logf("%d of %d rows bit-identical", exact, total)
+		if exact < total*995/1000 {
+			t.Fatalf("only %d of %d rows bit-identical to ggml", exact, total)
+		}
+	})
 }

@@ -73,3 +73,24 @@ func parallelFor(n int, fn func(worker, task int)) {
 	b.work(0)
 	b.wg.Wait()
 }
+
+// Parallel splits [0, n) into chunks of at least grain indices and runs
+// fn(lo, hi) on them on all cores, on the persistent helpers of the
+// package's pool: a call costs no goroutine start. It returns when every
+// chunk is done.
+func Parallel(n, grain int, fn func(lo, hi int)) {
+	grain = max(grain, 1)
+	// Twice as many chunks as workers, so a core slowed by other work on a
+	// shared machine takes fewer of them.
+	chunk := max(grain, ceilDiv(n, 2*workers()))
+	tasks := ceilDiv(n, chunk)
+	if tasks <= 1 {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	parallelFor(tasks, func(_, t int) {
+		fn(t*chunk, min((t+1)*chunk, n))
+	})
+}

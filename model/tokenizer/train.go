@@ -57,7 +57,7 @@ func (b *BPETrainer) Train(size int, specials ...string) (Vocab, error) {
 			}
 		}
 	})
-	m := &merger{counts: map[pair]int{}, where: map[pair][]int32{}}
+	m := &merger{counts: map[pair]int{}, where: map[pair]map[int32]struct{}{}}
 	for _, w := range keys {
 		var ids []int32
 		for _, r := range w {
@@ -140,7 +140,7 @@ func (q *queue) Pop() any {
 type merger struct {
 	words  []word
 	counts map[pair]int
-	where  map[pair][]int32
+	where  map[pair]map[int32]struct{} // words holding the pair
 	queue  queue
 	syms   *[]string
 	dirty  map[pair]bool
@@ -148,16 +148,20 @@ type merger struct {
 
 func (m *merger) add(p pair, n int, w int32) {
 	m.counts[p] += n
-	if ws := m.where[p]; len(ws) == 0 || ws[len(ws)-1] != w {
-		m.where[p] = append(ws, w)
+	ws := m.where[p]
+	if ws == nil {
+		ws = map[int32]struct{}{}
+		m.where[p] = ws
 	}
+	ws[w] = struct{}{}
 	if m.dirty != nil {
 		m.dirty[p] = true
 	}
 }
 
-func (m *merger) sub(p pair, n int) {
+func (m *merger) sub(p pair, n int, w int32) {
 	m.counts[p] -= n
+	delete(m.where[p], w)
 	if m.dirty != nil {
 		m.dirty[p] = true
 	}
@@ -178,11 +182,11 @@ func (m *merger) best() (pair, bool) {
 // counted out, is rewritten, and has its new pairs counted in.
 func (m *merger) merge(p pair, id int32) {
 	m.dirty = map[pair]bool{}
-	for _, wi := range m.where[p] {
+	for wi := range m.where[p] {
 		w := &m.words[wi]
 		ids := w.ids
 		for j := 1; j < len(ids); j++ {
-			m.sub(pair{ids[j-1], ids[j]}, w.n)
+			m.sub(pair{ids[j-1], ids[j]}, w.n, wi)
 		}
 		out := make([]int32, 0, len(ids))
 		for i := 0; i < len(ids); i++ {

@@ -88,10 +88,13 @@ type Result struct {
 // PassageAnchor is the element id of passage n in the column's passage list.
 func PassageAnchor(slot string, n int) string { return fmt.Sprintf("%s-p-%d", slot, n) }
 
-// Millis formats a duration in milliseconds, or "–" when unmeasured.
+// Millis formats a duration in milliseconds (with a decimal below 10 ms), or "–" when unmeasured.
 func Millis(d time.Duration) string {
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return "–"
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 	}
 	return fmt.Sprintf("%d ms", d.Milliseconds())
 }

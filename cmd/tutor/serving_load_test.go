@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+)
+
+// streamChat sends a streaming /api/chat and reads it to the end; first, when not nil, is
+// called when the first piece arrives. It returns the final line.
+func streamChat(ctx context.Context, base, model, prompt string, numPredict int, first func()) (api.ChatResponse, error) {
+	body, _ := json.Marshal(map[string]any{"model": model, "messages": []map[string]string{{"role": "user", "content": prompt}},
+		"options": map[string]any{"temperature": 0, "num_predict": numPredict}})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/chat", strings.NewReader(string(body)))
+	if err != nil {
+		return api.ChatResponse{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return api.ChatResponse{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		var e struct{ Error string }
+		json.NewDecoder(resp.Body).Decode(&e)
+		return api.ChatResponse{}, fmt.Errorf("status %d: %s (Retry-After %q)", resp.StatusCode, e.Error, resp.Header.Get("Retry-After"))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	var last api.ChatResponse
+	for sc.Scan() {
+		var r api.ChatResponse
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return last, err
+		}
+		if first != nil {
+			first()
+			first = nil
+		}
+		last = r
+	}
+	if err := sc.Err(); err != nil {
+		return last, err
+	}
+	if !last.Done {
+		return last, fmt.Errorf("stream ended without done")
+	}
+	return last, nil
+}
+
+// TestServingLoad: 32 concurrent streaming chats against the built-in engine through the
+// queue (2 slots) all finish, each within a bound, with the heap bounded.
+func TestServingLoad(t *testing.T) {
+	const clients, perClient = 32, 24
+	dir := writeWorkspace(t)
+	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = 2, 32 })
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var peak uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, clients)
+	waits := make([]time.Duration, clients)
+	tokens := make([]int, clients)
+	start := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			model := "tiny:latest"
+			if i%2 == 1 {
+				model = "tiny:tuned-okr" // two adapters' worth of traffic on one loaded base
+			}
+			t0 := time.Now()
+			r, err := streamChat(ctx, m.URL(), model, fmt.Sprintf("Question %d: what is due this week?", i), perClient,
+				func() { waits[i] = time.Since(t0) })
+			errs[i], tokens[i] = err, r.EvalCount
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(stop)
+	<-sampled
+	total := 0
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("client %d: %v", i, err)
+		}
+		total += tokens[i]
+	}
+	slowest := time.Duration(0)
+	for _, w := range waits {
+		slowest = max(slowest, w)
+	}
+	st := m.Serving.Queue.Stats()
+	t.Logf("%d clients, %d tokens in %v (%.0f tokens/s); slowest first token after %v; heap in use %d MiB before, peak %d MiB",
+		clients, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), slowest.Round(time.Millisecond),
+		before.HeapInuse>>20, peak>>20)
+	if st.Running != 0 || st.Waiting != 0 {
+		t.Fatalf("queue not empty after the load: %+v", st)
+	}
+	if peak > before.HeapInuse+512<<20 {
+		t.Fatalf("heap grew from %d to %d MiB under load", before.HeapInuse>>20, peak>>20)
+	}
+}
+
+// TestServingQueueFullAndDisconnect: with one slot and one place in line, a third request is
+// refused at once with 429 and Retry-After in each API's shape; a client that disconnects
+// frees its slot at once for the one waiting.
+func TestServingQueueFullAndDisconnect(t *testing.T) {
+	dir := writeWorkspace(t)
+	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = 1, 1 })
+	q := m.Serving.Queue
+
+	// A: a long generation (to the end of a 2048-token window), cancelled by its client.
+	ctxA, cancelA := context.WithCancel(context.Background())
+	defer cancelA()
+	started := make(chan struct{})
+	doneA := make(chan error, 1)
+	go func() {
+		_, err := streamChat(ctxA, m.URL(), "tiny:tuned-okr", "Tell a long story.", -1, func() { close(started) })
+		doneA <- err
+	}()
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first request did not start")
+	}
+	// B waits in line.
+	doneB := make(chan error, 1)
+	go func() {
+		_, err := streamChat(context.Background(), m.URL(), "tiny:latest", "Hello", 4, nil)
+		doneB <- err
+	}()
+	waitUntil(t, "B waiting", 10*time.Second, func() bool { return q.Stats().Waiting == 1 })
+
+	// C finds the line full: 429 with Retry-After, in both APIs' error shapes.
+	status, hdr, body := postJSON(t, m.URL()+"/api/generate", "", map[string]any{"model": "tiny", "prompt": "hi", "stream": false})
+	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(string(body), `"error":"the server is busy`) {
+		t.Fatalf("Ollama API with a full queue: %d, Retry-After %q, %s", status, hdr.Get("Retry-After"), body)
+	}
+	status, hdr, body = postJSON(t, m.URL()+"/v1/chat/completions", "", map[string]any{"model": "tiny",
+		"messages": []map[string]string{{"role": "user", "content": "hi"}}})
+	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(string(body), `"type":"rate_limit_error"`) {
+		t.Fatalf("OpenAI API with a full queue: %d, Retry-After %q, %s", status, hdr.Get("Retry-After"), body)
+	}
+
+	// A disconnects: its slot goes to B at once.
+	if st := q.Stats(); st.Running != 1 || st.Waiting != 1 {
+		t.Fatalf("before the disconnect: %+v (A should still be generating)", st)
+	}
+	t0 := time.Now()
+	cancelA()
+	waitUntil(t, "B to take A's slot", 5*time.Second, func() bool { return q.Stats().Waiting == 0 })
+	if d := time.Since(t0); d > time.Second {
+		t.Fatalf("the slot was freed %v after the client left", d)
+	}
+	if err := <-doneB; err != nil {
+		t.Fatalf("B: %v", err)
+	}
+	<-doneA
+	waitUntil(t, "the queue to empty", 5*time.Second, func() bool { st := q.Stats(); return st.Running == 0 && st.Waiting == 0 })
+}
+
+// BenchmarkServingDecode prints the aggregate decode rate of the serving API over loopback at
+// 1, 4 and 16 concurrent streaming clients, with as many engine slots as clients, on the
+// tiny model: how throughput scales with concurrency without batching across requests.
+func BenchmarkServingDecode(b *testing.B) {
+	dir := writeWorkspace(b)
+	for _, clients := range []int{1, 4, 16} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			m := startTutor(b, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = clients, clients })
+			const perClient = 64
+			var tokens int
+			var decode time.Duration
+			for b.Loop() {
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				start := time.Now()
+				for i := range clients {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						r, err := streamChat(context.Background(), m.URL(), "tiny:tuned-okr", fmt.Sprintf("Story %d", i), perClient, nil)
+						if err != nil {
+							b.Error(err)
+						}
+						mu.Lock()
+						tokens += r.EvalCount
+						mu.Unlock()
+					}()
+				}
+				wg.Wait()
+				decode += time.Since(start)
+			}
+			rate := float64(tokens) / decode.Seconds()
+			b.ReportMetric(rate, "tokens/s")
+			b.Logf("%d clients: aggregate %.0f tokens/s (%.0f per client)", clients, rate, rate/float64(clients))
+		})
+	}
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tutor"
+	"tutor/finetune"
+	"tutor/store"
+)
+
+func trainCommand() command {
+	return command{Name: "train", Summary: "train a LoRA adapter on a dataset (chat JSONL, CSV or text) with a progress bar", Run: trainRun}
+}
+
+// trainFlags registers the training settings on fs with their one-line explanations.
+func trainFlags(fs *flag.FlagSet, cfg *finetune.TrainConfig) (targets *string) {
+	h := finetune.ParamHelp
+	fs.IntVar(&cfg.LoRA.Rank, "rank", cfg.LoRA.Rank, h["rank"])
+	alpha := float64(cfg.LoRA.Alpha)
+	fs.Func("alpha", fmt.Sprintf("%s (default %g)", h["alpha"], alpha), func(v string) error {
+		var a float64
+		_, err := fmt.Sscan(v, &a)
+		cfg.LoRA.Alpha = float32(a)
+		return err
+	})
+	fs.Func("dropout", fmt.Sprintf("%s (default %g)", h["dropout"], cfg.LoRA.Dropout), func(v string) error {
+		var d float64
+		_, err := fmt.Sscan(v, &d)
+		cfg.LoRA.Dropout = float32(d)
+		return err
+	})
+	var names []string
+	for _, t := range cfg.LoRA.Targets {
+		names = append(names, string(t))
+	}
+	targets = fs.String("targets", strings.Join(names, ","), h["targets"]+" Comma-separated.")
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, h["epochs"])
+	fs.IntVar(&cfg.MaxSteps, "max-steps", cfg.MaxSteps, h["max_steps"])
+	fs.Float64Var(&cfg.LearningRate, "lr", cfg.LearningRate, h["learning_rate"])
+	fs.IntVar(&cfg.WarmupSteps, "warmup", cfg.WarmupSteps, h["warmup_steps"])
+	fs.IntVar(&cfg.BatchSize, "batch", cfg.BatchSize, h["batch_size"])
+	fs.IntVar(&cfg.MaxSeqLen, "max-seq", cfg.MaxSeqLen, h["max_seq_len"])
+	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, h["weight_decay"])
+	fs.Float64Var(&cfg.ClipNorm, "clip", cfg.ClipNorm, h["clip_norm"])
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, h["seed"])
+	fs.IntVar(&cfg.EvalEvery, "eval-every", cfg.EvalEvery, h["eval_every"])
+	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, h["patience"])
+	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, h["checkpoint_every"])
+	return targets
+}
+
+// ParseTargets reads a comma-separated list of LoRA targets.
+func parseTargets(s string) ([]finetune.Target, error) {
+	var out []finetune.Target
+	for _, name := range strings.Split(s, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		t, err := finetune.ParseTarget(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// trainRun handles `tutor train -base MODEL.gguf -dataset FILE [-name NAME] [settings]`.
+func trainRun(ctx context.Context, env *Env, args []string) error {
+	fs := env.FlagSet("train")
+	base := fs.String("base", "", "base model: a GGUF file or a safetensors folder (required)")
+	dataset := fs.String("dataset", "", "dataset: chat JSONL, CSV of question,answer, or plain text (required)")
+	name := fs.String("name", "", "name of the new adapter (default: the base's name and the time)")
+	val := fs.Float64("val", 0.1, "share of the records held out to measure validation loss")
+	cfg := finetune.DefaultTrainConfig()
+	targets := trainFlags(fs, &cfg)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: tutor train -base MODEL -dataset FILE [flags]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *base == "" || *dataset == "" {
+		return tutor.Errorf(tutor.EINVALID, "-base and -dataset are required")
+	}
+	var err error
+	if cfg.LoRA.Targets, err = parseTargets(*targets); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if *val < 0 || *val >= 1 {
+		return tutor.Errorf(tutor.EINVALID, "-val %g must be in [0, 1)", *val)
+	}
+	absBase, err := filepath.Abs(*base)
+	if err != nil {
+		return tutor.Wrap(err, tutor.EINVALID, "base %s", *base)
+	}
+	if _, err := os.Stat(absBase); err != nil {
+		return tutor.Wrap(err, tutor.ENOTFOUND, "base model %s", *base)
+	}
+	baseName := strings.TrimSuffix(filepath.Base(absBase), filepath.Ext(absBase))
+	if *name == "" {
+		*name = baseName + "-" + time.Now().UTC().Format("20060102-150405")
+	}
+	if err := finetune.CheckAdapterName(*name); err != nil {
+		return err
+	}
+	f, err := os.Open(*dataset)
+	if err != nil {
+		return tutor.Wrap(err, tutor.ENOTFOUND, "dataset %s", *dataset)
+	}
+	defer f.Close()
+	s, err := store.Open(ctx, env.Config.Data)
+	if err != nil {
+		return err
+	}
+	if _, err := finetune.Adapter(s, *name); err == nil {
+		s.Close()
+		return tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already", *name)
+	}
+	path, recs, err := finetune.StoreDataset(s, *dataset, f)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d records from %s\n", len(recs), *dataset)
+	j, err := runJob(ctx, env, finetune.JobKind, "Train "+*name, finetune.JobParams{
+		Base: absBase, BaseName: baseName, Dataset: path, Name: *name, ValFraction: *val, Config: cfg})
+	if err != nil {
+		return err
+	}
+	if j.State != store.JobSucceeded {
+		return tutor.Errorf(tutor.EINVALID, "training job %d %s: %s", j.ID, j.State, j.Error)
+	}
+	fmt.Fprintf(env.Stdout, "adapter %s: %s\n", *name, filepath.Join(env.Config.Data, "adapters", *name))
+	return nil
+}

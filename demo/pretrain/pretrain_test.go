@@ -1,0 +1,149 @@
+package pretrain
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ollama/ollama/api"
+
+	"tutor/internal/testenv"
+	"tutor/model"
+	"tutor/model/gguf"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// tinyRecipe trains in seconds: enough to see the loss fall and the file work everywhere.
+func tinyRecipe() Recipe {
+	r := DefaultRecipe()
+	r.Vocab, r.TokDocs = 512, 400
+	r.Dim, r.Layers, r.Heads, r.KVHeads, r.FFN, r.Context = 32, 2, 4, 2, 64, 256
+	r.SeqLen, r.Tokens, r.ValTokens, r.Batch = 64, 64*4*100, 64*8, 4
+	r.LR, r.Warmup = 1e-2, 5
+	return r
+}
+
+func TestRunMakesAModelThatLearnedAndLoads(t *testing.T) {
+	ctx := context.Background()
+	r := tinyRecipe()
+	dir := t.TempDir()
+	var stages []Stage
+	res, err := Run(ctx, r, dir, false, func(p Progress) error {
+		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+			stages = append(stages, p.Stage)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(func() []string {
+		var s []string
+		for _, st := range stages {
+			s = append(s, string(st))
+		}
+		return s
+	}(), ","); got != "tokenizer,data,train,write" {
+		t.Errorf("stages %s", got)
+	}
+	h := res.Train.History
+	if len(h) != r.Steps() {
+		t.Fatalf("%d steps in the history, want %d", len(h), r.Steps())
+	}
+	first, last := h[0].TrainLoss, res.Train.TrainLoss
+	if want := math.Log(float64(r.Vocab)); math.Abs(first-want) > 0.5 {
+		t.Errorf("first loss %.2f, want about ln(vocab) = %.2f for a fresh model", first, want)
+	}
+	if last > first-1.5 {
+		t.Errorf("loss went from %.2f to %.2f: the model did not learn", first, last)
+	}
+	f, err := gguf.OpenFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.String("tutor.recipe"); got != r.JSON() {
+		t.Errorf("tutor.recipe = %q, want %q", got, r.JSON())
+	}
+	f.Close()
+	m, err := model.Load(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Parameters() != res.Params {
+		t.Errorf("the file has %d parameters, the trainer trained %d", m.Parameters(), res.Params)
+	}
+	// Text in the corpus's style is continued with Chinese and English that round-trips.
+	out, err := m.Generate(ctx, m.Tokenizer.Encode("公司", false), model.GenerateOptions{NumPredict: 16}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Tokens) == 0 {
+		t.Fatal("the model generated nothing")
+	}
+}
+
+func TestRunResumesFromItsCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	r := tinyRecipe()
+	r.Tokens = 64 * 4 * 12
+	dir := t.TempDir()
+	stopAt := r.Steps() / 2
+	cctx, cancel := context.WithCancel(ctx)
+	_, err := Run(cctx, r, dir, false, func(p Progress) error {
+		if p.Stage == StageTrain && p.Train.Step == stopAt && p.Train.Checkpoint != "" {
+			cancel()
+		}
+		return nil
+	})
+	if err == nil {
+		t.Fatal("the run was cancelled but reported success")
+	}
+	res, err := Run(ctx, r, dir, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Train.Resumed == 0 {
+		t.Fatal("the second run started over instead of resuming")
+	}
+	again, err := Run(ctx, r, t.TempDir(), false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(again.Train.TrainLoss-res.Train.TrainLoss) > 1e-4 {
+		t.Errorf("resumed run ended at loss %.6f, an uninterrupted one at %.6f", res.Train.TrainLoss, again.Train.TrainLoss)
+	}
+}
+
+// TestOllamaRunsTheModel: the file loads in Ollama, and its greedy continuation there equals
+// the built-in engine's.
+func TestOllamaRunsTheModel(t *testing.T) {
+	srv := testenv.Ollama(t)
+	ctx := context.Background()
+	res, err := Run(ctx, tinyRecipe(), t.TempDir(), false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.CreateModel(t, "tutor-demo-tiny", res.Path)
+	m, err := model.Load(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prompt := range []string{"The company", "公司每个季度", "OKR 是"} {
+		ours, err := m.Generate(ctx, m.Tokenizer.Encode(prompt, false), model.GenerateOptions{NumPredict: 24}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var theirs string
+		zero := 0.0
+		req := &api.GenerateRequest{Model: "tutor-demo-tiny", Prompt: prompt, Raw: true, Stream: new(bool),
+			Options: map[string]any{"temperature": zero, "num_predict": 24, "seed": 1}}
+		if err := srv.Client().Generate(ctx, req, func(r api.GenerateResponse) error { theirs += r.Response; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if ours.Text != theirs {
+			t.Errorf("prompt %q: built-in %q, Ollama %q", prompt, ours.Text, theirs)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+// Package pretrain makes the demo base model from nothing: it generates the corpus
+// (demo/corpus), learns a byte-level BPE tokenizer that covers Chinese on it, trains every
+// weight of a small Llama-architecture model with the trainer of package finetune, and writes
+// a GGUF file that the built-in engine and Ollama load, with its recipe in the metadata.
+package pretrain
+
+import (
+	"encoding/json"
+
+	"tutor"
+	"tutor/demo/corpus"
+	"tutor/finetune"
+)
+
+// Recipe is everything that determines the model: the same recipe gives the same file.
+type Recipe struct {
+	Seed    uint64 `json:"seed"`
+	Corpus  string `json:"corpus"`   // corpus.Version the data was generated with
+	Vocab   int    `json:"vocab"`    // tokenizer size
+	TokDocs int    `json:"tok_docs"` // corpus documents the tokenizer learns from
+
+	Dim     int     `json:"dim"`
+	Layers  int     `json:"layers"`
+	Heads   int     `json:"heads"`
+	KVHeads int     `json:"kv_heads"`
+	FFN     int     `json:"ffn"`
+	Context int     `json:"context"`
+	Theta   float32 `json:"rope_theta"`
+
+	SeqLen    int     `json:"seq_len"`    // tokens per training sequence (documents are packed)
+	Tokens    int64   `json:"tokens"`     // training tokens generated (one epoch)
+	ValTokens int64   `json:"val_tokens"` // validation tokens, from documents after the training ones
+	Batch     int     `json:"batch"`      // sequences per optimizer step
+	LR        float64 `json:"lr"`
+	Warmup    int     `json:"warmup"`
+	MinLR     float64 `json:"min_lr_ratio"`
+	Decay     float64 `json:"weight_decay"`
+}
+
+// DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
+// in about two hours on two cores.
+func DefaultRecipe() Recipe {
+	return Recipe{
+		Seed: 20261129, Corpus: corpus.Version, Vocab: 6144, TokDocs: 20000,
+		Dim: 256, Layers: 6, Heads: 8, KVHeads: 4, FFN: 768, Context: 1024, Theta: 10000,
+		SeqLen: 256, Tokens: 3_000_000, ValTokens: 60_000, Batch: 16,
+		LR: 2e-3, Warmup: 50, MinLR: 0.1, Decay: 0.01,
+	}
+}
+
+// Validate reports a recipe that cannot be run.
+func (r Recipe) Validate() error {
+	switch {
+	case r.Corpus != corpus.Version:
+		return tutor.Errorf(tutor.EINVALID, "the recipe needs corpus %q but this build generates %q", r.Corpus, corpus.Version)
+	case r.Vocab < 300 || r.TokDocs <= 0:
+		return tutor.Errorf(tutor.EINVALID, "vocab must be at least 300 and tok_docs positive")
+	case r.Heads <= 0 || r.Dim%r.Heads != 0:
+		return tutor.Errorf(tutor.EINVALID, "dim %d is not divisible into %d heads", r.Dim, r.Heads)
+	case r.SeqLen < 8 || r.SeqLen > r.Context:
+		return tutor.Errorf(tutor.EINVALID, "seq_len %d must be between 8 and the context %d", r.SeqLen, r.Context)
+	case r.Tokens < int64(r.SeqLen) || r.ValTokens < 0 || r.Batch <= 0:
+		return tutor.Errorf(tutor.EINVALID, "tokens must cover at least one sequence and batch must be positive")
+	}
+	return r.Shape().Validate()
+}
+
+// Shape is the model's geometry for the trainer.
+func (r Recipe) Shape() finetune.Shape {
+	return finetune.Shape{
+		Vocab: r.Vocab, Dim: r.Dim, Layers: r.Layers, Heads: r.Heads, KVHeads: r.KVHeads,
+		HeadDim: r.Dim / max(1, r.Heads), FFN: r.FFN, NormEps: 1e-5, RopeTheta: r.Theta, Context: r.Context,
+	}
+}
+
+// Steps is the number of optimizer steps of one epoch over the training tokens.
+func (r Recipe) Steps() int {
+	seqs := int(r.Tokens / int64(r.SeqLen))
+	return max(1, seqs/r.Batch)
+}
+
+// TrainConfig is the trainer's configuration for the recipe.
+func (r Recipe) TrainConfig() finetune.TrainConfig {
+	return finetune.TrainConfig{
+		Full: true, Epochs: 1, LearningRate: r.LR, WarmupSteps: r.Warmup, MinLRRatio: r.MinLR,
+		BatchSize: r.Batch, MaxSeqLen: r.SeqLen, WeightDecay: r.Decay, ClipNorm: 1, Seed: r.Seed,
+		EvalEvery: max(1, r.Steps()/20), CheckpointEvery: max(1, r.Steps()/40),
+	}
+}
+
+// JSON is the recipe as recorded in the model's metadata.
+func (r Recipe) JSON() string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}

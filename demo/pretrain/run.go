@@ -1,0 +1,88 @@
+package pretrain
+
+import (
+	"context"
+	"path/filepath"
+
+	"tutor/finetune"
+)
+
+// Stage names what Run is doing, for progress reports.
+type Stage string
+
+// The stages of Run.
+const (
+	StageTokenizer Stage = "tokenizer"
+	StageData      Stage = "data"
+	StageTrain     Stage = "train"
+	StageWrite     Stage = "write"
+)
+
+// Progress is a report of Run: the stage, and the trainer's progress while training.
+type Progress struct {
+	Stage Stage
+	Train finetune.Progress
+	Data  *Data // set once the data is ready
+}
+
+// Result is what Run made.
+type Result struct {
+	Path   string // the GGUF model
+	Train  finetune.Result
+	Params int64
+	Data   Data
+}
+
+// Run makes the model of the recipe in dir: the tokenizer and data are regenerated (they are
+// deterministic), training checkpoints in dir/checkpoints and resumes from there after a stop
+// or crash, and the model is written to dir/model.gguf (F16 matrices; F32 with f32). progress
+// may be nil; an error from it, or ctx ending, stops the run, keeping the last checkpoint.
+func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Progress) error) (Result, error) {
+	report := func(p Progress) error {
+		if progress == nil {
+			return nil
+		}
+		return progress(p)
+	}
+	var res Result
+	if err := r.Validate(); err != nil {
+		return res, err
+	}
+	if err := report(Progress{Stage: StageTokenizer}); err != nil {
+		return res, err
+	}
+	v, tok, err := Tokenizer(ctx, r)
+	if err != nil {
+		return res, err
+	}
+	if err := report(Progress{Stage: StageData}); err != nil {
+		return res, err
+	}
+	data, err := Dataset(ctx, r, v, tok)
+	if err != nil {
+		return res, err
+	}
+	res.Data = data
+	if err := report(Progress{Stage: StageData, Data: &data}); err != nil {
+		return res, err
+	}
+	w := Init(r)
+	tr, err := finetune.NewTrainer(w, data.Train, data.Val, r.TrainConfig(), filepath.Join(dir, "checkpoints"))
+	if err != nil {
+		return res, err
+	}
+	for _, p := range tr.Params() {
+		res.Params += int64(p.Param.Value().Size())
+	}
+	res.Train, err = tr.Train(ctx, func(p finetune.Progress) error {
+		return report(Progress{Stage: StageTrain, Train: p})
+	})
+	if err != nil {
+		return res, err
+	}
+	if err := report(Progress{Stage: StageWrite}); err != nil {
+		return res, err
+	}
+	res.Path = filepath.Join(dir, "model.gguf")
+	return res, WriteGGUF(res.Path, w, v, r, f32)
+}

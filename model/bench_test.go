@@ -1,0 +1,106 @@
+package model_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+
+	"tutor/internal/testenv"
+	"tutor/model"
+	"tutor/model/ggml"
+	"tutor/model/testmodel"
+)
+
+// BenchmarkDecode decodes greedily with the built-in engine on the ~110M-parameter llama
+// benchmark model of package testmodel, in F16 and Q8_0, and reports tokens per second; when
+// the Ollama binary is there, Ollama decodes the same GGUF in the same run and the ratio is
+// reported too. b.N is the number of tokens decoded:
+//
+//	go test ./model -run '^$' -bench Decode -benchtime 64x
+func BenchmarkDecode(b *testing.B) {
+	dir := b.TempDir()
+	models := map[ggml.Type]*model.Model{} // written and loaded once, for every b.N tried
+	for _, typ := range []ggml.Type{ggml.F16, ggml.Q8_0} {
+		b.Run(typ.String(), func(b *testing.B) {
+			path := filepath.Join(dir, typ.String()+".gguf")
+			m := models[typ]
+			if m == nil {
+				if err := testmodel.Write(path, testmodel.Bench(typ)); err != nil {
+					b.Fatal(err)
+				}
+				var err error
+				if m, err = model.Load(path); err != nil {
+					b.Fatal(err)
+				}
+				models[typ] = m
+			}
+			s := m.NewState(0)
+			tok := m.Tokenizer.Encode("Once upon a time", true)
+			if _, err := m.Forward(s, tok, nil); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			t0 := time.Now()
+			next := tok[len(tok)-1]
+			for i := 0; i < b.N; i++ {
+				if s.Len == s.Cap() {
+					s.Truncate(len(tok))
+				}
+				logits, err := m.Forward(s, []int{next}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				next = argmax(logits)
+			}
+			ours := float64(b.N) / time.Since(t0).Seconds()
+			b.StopTimer()
+			b.ReportMetric(ours, "tok/s")
+			b.ReportMetric(0, "ns/op")
+			if ref, ok := ollamaDecode(b, path, typ, b.N); ok {
+				b.ReportMetric(ref, "ollama_tok/s")
+				b.ReportMetric(ours/ref, "x_ollama")
+			}
+		})
+	}
+}
+
+// ollamaDecode decodes n tokens of the model at path in Ollama and returns its decode speed,
+// or false when the Ollama binary has not been built.
+func ollamaDecode(b *testing.B, path string, typ ggml.Type, n int) (float64, bool) {
+	if _, err := os.Stat(testenv.OllamaBin()); err != nil {
+		return 0, false
+	}
+	srv := testenv.Ollama(b)
+	name := fmt.Sprintf("bench-%s", typ)
+	srv.CreateModel(b, name, path)
+	var res api.GenerateResponse
+	err := srv.Client().Generate(context.Background(), &api.GenerateRequest{
+		Model: name, Prompt: "Once upon a time", Raw: true,
+		Options: map[string]any{"temperature": 0, "num_predict": max(n, 8), "seed": 1},
+	}, func(r api.GenerateResponse) error {
+		res = r
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("ollama generate: %v", err)
+	}
+	if res.EvalCount == 0 || res.EvalDuration <= 0 {
+		b.Fatalf("ollama reported no decode timing: %+v", res.Metrics)
+	}
+	return float64(res.EvalCount) / res.EvalDuration.Seconds(), true
+}
+
+func argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
