@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tutor/internal/jobs"
 	"tutor/internal/testenv"
@@ -122,5 +123,93 @@ func TestTextRecords(t *testing.T) {
 		if len(r.Text) > 40 {
 			t.Fatalf("record of %d characters: %q", len(r.Text), r.Text)
 		}
+	}
+}
+
+// TestTrainJobResumesAfterShutdown stops the server's job runner mid-run; the next start
+// resumes the job from its last checkpoint, and the adapter equals that of a run never stopped.
+func TestTrainJobResumesAfterShutdown(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f, _ := os.Open("testdata/stories_qa.jsonl")
+	data, _, err := StoreDataset(s, "qa.jsonl", f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultTrainConfig()
+	cfg.Epochs, cfg.MaxSteps, cfg.EvalEvery, cfg.CheckpointEvery, cfg.LearningRate = 100, 40, 10, 5, 1e-2
+	p := JobParams{Base: testenv.Stories260K(t), Dataset: data, Name: "stopped", ValFraction: 0.2, Config: cfg}
+
+	r := jobs.New(s, nil, 1)
+	r.Register(JobKind, Job(s))
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	j, err := r.Submit(ctx, JobKind, "train", p, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if m, _ := filepath.Glob(filepath.Join(RunDir(s, j.ID), "checkpoint-0000[1-3]*.ckpt")); len(m) > 0 {
+			break
+		}
+		if cur, _ := s.Job(ctx, j.ID); cur.State.Final() {
+			t.Fatalf("the job ended (%s) before it could be stopped", cur.State)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.Shutdown(ctx)
+	if cur, _ := s.Job(ctx, j.ID); cur.State != store.JobInterrupted {
+		t.Fatalf("after shutdown the job is %s", cur.State)
+	}
+	j2 := func() *store.Job {
+		r := jobs.New(s, nil, 1)
+		r.Register(JobKind, Job(s))
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Shutdown(ctx)
+		r.Follow(ctx, j.ID, io.Discard)
+		j, _ := s.Job(ctx, j.ID)
+		return j
+	}()
+	if j2.State != store.JobSucceeded {
+		t.Fatalf("resumed job: %s %s", j2.State, j2.Error)
+	}
+	lines, _ := s.JobLog(ctx, j.ID, 0, 0)
+	resumed := false
+	for _, l := range lines {
+		resumed = resumed || strings.HasPrefix(l.Line, "resumed from step")
+	}
+	if !resumed {
+		t.Error("the log does not say the run resumed")
+	}
+	p.Name = "whole"
+	if w := runTrainJob(t, s, p); w.State != store.JobSucceeded {
+		t.Fatalf("uninterrupted job: %s", w.Error)
+	}
+	a, _ := Adapter(s, "stopped")
+	b, _ := Adapter(s, "whole")
+	ra, err1 := model.ReadAdapter(a.GGUF)
+	rb, err2 := model.ReadAdapter(b.GGUF)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	for name, lo := range rb.Tensors {
+		if !equalF32(ra.Tensors[name].A, lo.A, 1e-5) || !equalF32(ra.Tensors[name].B, lo.B, 1e-5) {
+			t.Fatalf("%s: the resumed run's adapter differs from the uninterrupted one", name)
+		}
+	}
+	if curve, _ := ReadCurve(filepath.Join(RunDir(s, j.ID), "progress.jsonl")); len(curve) != 40 || curve[39].Step != 40 {
+		steps := []int{}
+		for _, c := range curve {
+			steps = append(steps, c.Step)
+		}
+		t.Fatalf("the resumed run's curve has %d points: %v", len(curve), steps)
 	}
 }

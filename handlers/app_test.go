@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"tutor/finetune"
 	"tutor/internal/jobs"
 	"tutor/rag"
 	"tutor/store"
@@ -55,6 +56,7 @@ func newAppWithIndex(t *testing.T, opts Options, users map[string]store.Role, cf
 		t.Fatal(err)
 	}
 	r.Register(IndexJobKind, IndexJob(ix))
+	r.Register(finetune.JobKind, finetune.Job(s))
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

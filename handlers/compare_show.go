@@ -68,11 +68,12 @@ func question(q string) (string, error) {
 }
 
 // variantModels splits the catalog's generators into base models and tuned ones (a base with
-// an adapter, named "<base>:tuned-<adapter>").
+// an adapter, named "<base>:tuned-<adapter>"). Embedding models (BERT family) answer nothing
+// and are left out.
 func (h *Handler) variantModels() (bases, tuned []string) {
 	for _, e := range h.Catalog.List() {
 		switch {
-		case e.Generator == nil:
+		case e.Generator == nil, strings.Contains(e.Info.Architecture, "bert"):
 		case e.Adapter != "" || strings.Contains(e.Name, ":tuned-"):
 			tuned = append(tuned, e.Name)
 		default:

@@ -65,6 +65,8 @@ var (
 
 func TestCompareEmptyStates(t *testing.T) {
 	a := newApp(t, Options{}, nil)
+	// An embedding model is in the catalog but answers nothing.
+	a.H.Catalog.Set(llm.Entry{Name: "minilm", Generator: builtin.New(builtin.Options{}), Model: "minilm", Info: llm.ModelInfo{Architecture: "bert"}})
 	c := a.signedIn("")
 	page := c.get("/compare?q=hello").Body
 	if !strings.Contains(page, `data-testid="compare-no-model"`) || strings.Contains(page, "sse-connect") {

@@ -35,6 +35,13 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/compare/stream", h.compareStream, ActCompare},
 		{http.MethodPost, "/compare/votes", h.voteSubmit, ActCompare},
 		{http.MethodGet, "/train", h.trainShow, ActView},
+		{http.MethodPost, "/train", h.trainStart, ActTrain},
+		{http.MethodPost, "/train/preview", h.trainPreview, ActTrain},
+		{http.MethodGet, "/train/:id", h.trainRun, ActView},
+		{http.MethodGet, "/train/:id/events", h.trainEvents, ActView},
+		{http.MethodGet, "/adapters/:name/adapter.gguf", h.adapterGGUF, ActView},
+		{http.MethodGet, "/adapters/:name/peft.zip", h.adapterPEFT, ActView},
+		{http.MethodPost, "/adapters/:name/publish", h.adapterPublish, ActTrain},
 		{http.MethodGet, "/evaluate", h.evaluateShow, ActView},
 		{http.MethodGet, "/models", h.modelsList, ActView},
 
@@ -72,9 +79,10 @@ func bodyLimits() map[string]int64 {
 		"POST /jobs/demo":       smallForm,
 		"POST /jobs/:id/cancel": smallForm,
 
-		"POST /documents/reindex":    smallForm,
-		"POST /documents/:id/delete": smallForm,
-		"POST /compare/votes":        smallForm,
+		"POST /documents/reindex":      smallForm,
+		"POST /documents/:id/delete":   smallForm,
+		"POST /compare/votes":          smallForm,
+		"POST /adapters/:name/publish": smallForm,
 	}
 }
 

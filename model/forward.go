@@ -6,9 +6,15 @@ import (
 	"tutor"
 )
 
+// maxBatch is how many prompt tokens one forward pass handles at once; longer prompts run
+// in chunks, so the scratch memory stays bounded.
+const maxBatch = 64
+
 // Forward runs tokens through the model at positions s.Len, s.Len+1, …, appends their keys
 // and values to the cache and returns the logits [V] of the last token. The slice is
-// reused by the next call. a, if not nil, is a LoRA adapter applied unmerged.
+// reused by the next call. a, if not nil, is a LoRA adapter applied unmerged. Prompt tokens
+// go through each weight matrix together ([Matrix.MatMul]); every token's result is the same
+// as when it runs alone.
 func (m *Model) Forward(s *State, tokens []int, a *Adapter) ([]float32, error) {
 	if len(tokens) == 0 {
 		return nil, tutor.Errorf(tutor.EINVALID, "forward: no tokens")
@@ -21,87 +27,103 @@ func (m *Model) Forward(s *State, tokens []int, a *Adapter) ([]float32, error) {
 			return nil, tutor.Errorf(tutor.EINVALID, "forward: token %d is outside the vocabulary of %d", t, m.Config.Vocab)
 		}
 	}
-	for i, t := range tokens {
-		m.step(s, t, a, i == len(tokens)-1)
+	for lo := 0; lo < len(tokens); lo += maxBatch {
+		hi := min(lo+maxBatch, len(tokens))
+		m.forward(s, tokens[lo:hi], a)
 	}
+	c := &m.Config
+	last := s.x[(s.n-1)*c.Dim : s.n*c.Dim]
+	rmsnorm(last, last, m.OutputNorm, c.NormEps)
+	m.matmul(s, s.logits, m.Output, last, 1, a) // logits [V]
 	return s.logits, nil
 }
 
-// step runs one token at position s.Len, as run.c's forward; logits only when wanted.
-func (m *Model) step(s *State, token int, a *Adapter, logits bool) {
+// forward runs T = len(tokens) ≤ maxBatch tokens at positions s.Len … s.Len+T-1, as
+// run.c's forward does for one, leaving their hidden states in s.x [T, C].
+func (m *Model) forward(s *State, tokens []int, a *Adapter) {
 	c := &m.Config
-	D, KV := c.HeadDim, c.KVHeads
-	kvd := KV * D
+	C, D, KV := c.Dim, c.HeadDim, c.KVHeads
+	qd, kvd := c.Heads*D, KV*D
 	group := c.Heads / KV // query heads sharing one key/value head
-	pos := s.Len
-	T := pos + 1 // attended positions
+	T, pos := len(tokens), s.Len
+	s.batch(T)
 	scale := float32(1 / math.Sqrt(float64(D)))
+	half := c.RopeDim / 2
 
-	m.TokenEmbd.Row(token, s.x) // x [C]
-	ropeAngles(s.cos, s.sin, pos, c.RopeBase, c.RopeScale, m.RopeFreqs)
-
+	for t, tok := range tokens {
+		m.TokenEmbd.Row(tok, s.x[t*C:(t+1)*C]) // x [T, C]
+		ropeAngles(s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half], pos+t, c.RopeBase, c.RopeScale, m.RopeFreqs)
+	}
 	for l := range m.Layers {
 		w := &m.Layers[l]
-		// Attention: xb [C] = rmsnorm(x); q [H*D], k, v [KV*D] = W xb (+ b).
-		rmsnorm(s.xb, s.x, w.AttnNorm, c.NormEps)
-		m.matmul(s, s.q, w.Wq, s.xb, a)
-		m.matmul(s, s.k, w.Wk, s.xb, a)
-		m.matmul(s, s.v, w.Wv, s.xb, a)
-		if w.Bq != nil {
-			add(s.q, w.Bq)
-			add(s.k, w.Bk)
-			add(s.v, w.Bv)
+		// Attention: xb [T, C] = rmsnorm(x); q [T, H*D], k, v [T, KV*D] = xb Wᵀ (+ b).
+		for t := range T {
+			rmsnorm(s.xb[t*C:(t+1)*C], s.x[t*C:(t+1)*C], w.AttnNorm, c.NormEps)
 		}
-		rope(s.q, D, s.cos, s.sin, c.RopeNeox)
-		rope(s.k, D, s.cos, s.sin, c.RopeNeox)
-
-		keys, vals := s.keys[l], s.vals[l] // [T, KV*D]
-		roundF16(keys[pos*kvd:(pos+1)*kvd], s.k)
-		roundF16(vals[pos*kvd:(pos+1)*kvd], s.v)
-
-		roundF16(s.q, s.q) // llama.cpp multiplies F16 keys with q rounded to F16
-		parallel(c.Heads, 1, func(lo, hi int) {
-			scores := make([]float32, T)
-			for h := lo; h < hi; h++ {
-				q := s.q[h*D : (h+1)*D] // [D]
-				kv := (h / group) * D   // offset of this head's key/value in a row
-				for t := range T {
-					scores[t] = dot(q, keys[t*kvd+kv:t*kvd+kv+D])
+		m.matmul(s, s.q, w.Wq, s.xb, T, a)
+		m.matmul(s, s.k, w.Wk, s.xb, T, a)
+		m.matmul(s, s.v, w.Wv, s.xb, T, a)
+		keys, vals := s.keys[l], s.vals[l] // [ctx, KV*D]
+		for t := range T {
+			q, k, v := s.q[t*qd:(t+1)*qd], s.k[t*kvd:(t+1)*kvd], s.v[t*kvd:(t+1)*kvd]
+			if w.Bq != nil {
+				add(q, w.Bq)
+				add(k, w.Bk)
+				add(v, w.Bv)
+			}
+			cos, sin := s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half]
+			rope(q, D, cos, sin, c.RopeNeox)
+			rope(k, D, cos, sin, c.RopeNeox)
+			p := pos + t
+			roundF16(keys[p*kvd:(p+1)*kvd], k)
+			roundF16(vals[p*kvd:(p+1)*kvd], v)
+			roundF16(q, q) // llama.cpp multiplies F16 keys with q rounded to F16
+		}
+		// Each token attends to the cached positions up to its own.
+		parallel(T*c.Heads, 1, func(lo, hi int) {
+			scores := make([]float32, pos+T)
+			for th := lo; th < hi; th++ {
+				t, h := th/c.Heads, th%c.Heads
+				n := pos + t + 1
+				q := s.q[t*qd+h*D : t*qd+(h+1)*D] // [D]
+				kv := (h / group) * D             // offset of this head's key/value in a row
+				sc := scores[:n]
+				for i := range n {
+					sc[i] = dot(q, keys[i*kvd+kv:i*kvd+kv+D])
 				}
-				softmax(scores, scale)
-				roundF16(scores, scores)    // and the probabilities to F16 before the values
-				out := s.att[h*D : (h+1)*D] // [D]
+				softmax(sc, scale)
+				roundF16(sc, sc)                      // and the probabilities to F16 before the values
+				out := s.att[t*qd+h*D : t*qd+(h+1)*D] // [D]
 				clear(out)
-				for t := range T {
-					p, v := scores[t], vals[t*kvd+kv:t*kvd+kv+D]
-					for i := range out {
-						out[i] += p * v[i]
+				for i := range n {
+					p, v := sc[i], vals[i*kvd+kv:i*kvd+kv+D]
+					for j := range out {
+						out[j] += p * v[j]
 					}
 				}
 			}
 		})
-		m.matmul(s, s.xb2, w.Wo, s.att, a) // xb2 [C] = Wo att
+		m.matmul(s, s.xb2, w.Wo, s.att, T, a) // xb2 [T, C] = att Woᵀ
 		add(s.x, s.xb2)
 
 		// Feed-forward: x += Wdown (silu(Wgate xb) ⊙ Wup xb).
-		rmsnorm(s.xb, s.x, w.FFNNorm, c.NormEps)
-		m.matmul(s, s.hb, w.Wgate, s.xb, a) // hb [F]
-		m.matmul(s, s.hb2, w.Wup, s.xb, a)  // hb2 [F]
+		for t := range T {
+			rmsnorm(s.xb[t*C:(t+1)*C], s.x[t*C:(t+1)*C], w.FFNNorm, c.NormEps)
+		}
+		m.matmul(s, s.hb, w.Wgate, s.xb, T, a) // hb [T, F]
+		m.matmul(s, s.hb2, w.Wup, s.xb, T, a)  // hb2 [T, F]
 		swiglu(s.hb, s.hb2)
-		m.matmul(s, s.xb2, w.Wdown, s.hb, a) // xb2 [C]
+		m.matmul(s, s.xb2, w.Wdown, s.hb, T, a) // xb2 [T, C]
 		add(s.x, s.xb2)
 	}
-	s.Len++
-	if !logits {
-		return
-	}
-	rmsnorm(s.x, s.x, m.OutputNorm, c.NormEps)
-	m.matmul(s, s.logits, m.Output, s.x, a) // logits [V]
+	s.Len += T
 }
 
-// matmul sets y = W x, plus scale·B (A x) when the adapter has a LoRA for W.
-func (m *Model) matmul(s *State, y []float32, w *Matrix, x []float32, a *Adapter) {
-	w.MatVec(y, x)
+// matmul sets y [n, Rows] = x [n, Cols] Wᵀ, plus scale·(x Aᵀ) Bᵀ when the adapter has a
+// LoRA for W.
+func (m *Model) matmul(s *State, y []float32, w *Matrix, x []float32, n int, a *Adapter) {
+	y, x = y[:n*w.Rows], x[:n*w.Cols]
+	w.MatMul(y, x, n)
 	if a == nil {
 		return
 	}
@@ -114,12 +136,15 @@ func (m *Model) matmul(s *State, y []float32, w *Matrix, x []float32, a *Adapter
 		s.lora = make([]float32, r)
 	}
 	ax := s.lora[:r] // [r] = A x
-	for i := range ax {
-		ax[i] = dot(lo.A[i*w.Cols:(i+1)*w.Cols], x)
-	}
 	scale := a.scale(r)
-	for o := range y[:w.Rows] {
-		y[o] += scale * dot(lo.B[o*r:(o+1)*r], ax)
+	for t := range n {
+		xt, yt := x[t*w.Cols:(t+1)*w.Cols], y[t*w.Rows:(t+1)*w.Rows]
+		for i := range ax {
+			ax[i] = dot(lo.A[i*w.Cols:(i+1)*w.Cols], xt)
+		}
+		for o := range yt {
+			yt[o] += scale * dot(lo.B[o*r:(o+1)*r], ax)
+		}
 	}
 }
 
@@ -138,13 +163,17 @@ func (m *Model) Embed(tokens []int, a *Adapter) ([]float32, error) {
 			return nil, tutor.Errorf(tutor.EINVALID, "embed: token %d is outside the vocabulary of %d", t, m.Config.Vocab)
 		}
 	}
+	C := m.Config.Dim
 	s := m.NewState(len(tokens))
-	sum := make([]float32, m.Config.Dim)    // [C]
-	normed := make([]float32, m.Config.Dim) // [C]
-	for _, t := range tokens {
-		m.step(s, t, a, false)
-		rmsnorm(normed, s.x, m.OutputNorm, m.Config.NormEps)
-		add(sum, normed)
+	sum := make([]float32, C)    // [C]
+	normed := make([]float32, C) // [C]
+	for lo := 0; lo < len(tokens); lo += maxBatch {
+		hi := min(lo+maxBatch, len(tokens))
+		m.forward(s, tokens[lo:hi], a)
+		for t := range hi - lo {
+			rmsnorm(normed, s.x[t*C:(t+1)*C], m.OutputNorm, m.Config.NormEps)
+			add(sum, normed)
+		}
 	}
 	var n2 float64
 	for _, v := range sum {

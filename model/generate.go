@@ -24,6 +24,7 @@ type GenerateOptions struct {
 type Result struct {
 	Text         string
 	Tokens       []int         // generated token ids, end-of-generation token excluded
+	Sampled      int           // tokens sampled, the end-of-generation token included, as llama.cpp counts them
 	PromptTokens int           // prompt tokens evaluated (after truncation)
 	DoneReason   string        // stop (end token or stop text), length (NumPredict or context full), cancel
 	PromptTime   time.Duration // prefill, up to the first generated token
@@ -87,6 +88,7 @@ func (m *Model) Generate(ctx context.Context, prompt []int, o GenerateOptions, s
 		}
 		tok := smp.Sample(logits)
 		smp.Accept(tok)
+		res.Sampled++
 		if m.Tokenizer.IsEOG(tok) {
 			return finish("stop", nil)
 		}

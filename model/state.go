@@ -1,29 +1,30 @@
 package model
 
-// State is one sequence's key/value cache and scratch buffers, as run.c's RunState.
-// Keys and values are stored rounded to F16, as llama.cpp's default cache keeps them.
+// State is one sequence's key/value cache and scratch buffers, as run.c's RunState, for up
+// to maxBatch tokens at a time. Keys and values are stored rounded to F16, as llama.cpp's
+// default cache keeps them.
 type State struct {
 	Len int // positions filled in the cache
 
-	ctx  int         // capacity in positions, T
-	keys [][]float32 // [L][T, KV*D]
-	vals [][]float32 // [L][T, KV*D]
+	ctx  int         // capacity in positions
+	keys [][]float32 // [L][ctx, KV*D]
+	vals [][]float32 // [L][ctx, KV*D]
+	cfg  Config
+	n    int // tokens in the scratch buffers, T
 
-	x      []float32 // [C] residual stream
-	xb     []float32 // [C] normalised input of a sub-block
-	xb2    []float32 // [C] output of a sub-block
-	q      []float32 // [H*D]
-	k      []float32 // [KV*D]
-	v      []float32 // [KV*D]
-	att    []float32 // [H*D] attention output
-	scores []float32 // [T]
-	hb     []float32 // [F] gate
-	hb2    []float32 // [F] up
+	x      []float32 // [T, C] residual stream
+	xb     []float32 // [T, C] normalised input of a sub-block
+	xb2    []float32 // [T, C] output of a sub-block
+	q      []float32 // [T, H*D]
+	k      []float32 // [T, KV*D]
+	v      []float32 // [T, KV*D]
+	att    []float32 // [T, H*D] attention output
+	hb     []float32 // [T, F] gate
+	hb2    []float32 // [T, F] up
+	cos    []float32 // [T, RopeDim/2]
+	sin    []float32 // [T, RopeDim/2]
 	lora   []float32 // [max rank] A x of a LoRA
-	tmp    []float32 // [max(F, H*D, V)] LoRA B (A x)
 	logits []float32 // [V]
-	cos    []float32 // [RopeDim/2]
-	sin    []float32 // [RopeDim/2]
 }
 
 // NewState returns an empty cache for up to ctx positions.
@@ -32,31 +33,44 @@ func (m *Model) NewState(ctx int) *State {
 	if ctx <= 0 || ctx > c.ContextLength {
 		ctx = c.ContextLength
 	}
-	qd, kvd := c.Heads*c.HeadDim, c.KVHeads*c.HeadDim
+	kvd := c.KVHeads * c.HeadDim
 	s := &State{
 		ctx:    ctx,
+		cfg:    c,
 		keys:   make([][]float32, c.Layers),
 		vals:   make([][]float32, c.Layers),
-		x:      make([]float32, c.Dim),
-		xb:     make([]float32, c.Dim),
-		xb2:    make([]float32, c.Dim),
-		q:      make([]float32, qd),
-		k:      make([]float32, kvd),
-		v:      make([]float32, kvd),
-		att:    make([]float32, qd),
-		scores: make([]float32, ctx),
-		hb:     make([]float32, c.FFN),
-		hb2:    make([]float32, c.FFN),
-		tmp:    make([]float32, max(c.FFN, qd, c.Dim, c.Vocab)),
 		logits: make([]float32, c.Vocab),
-		cos:    make([]float32, c.RopeDim/2),
-		sin:    make([]float32, c.RopeDim/2),
 	}
 	for l := range s.keys {
 		s.keys[l] = make([]float32, ctx*kvd)
 		s.vals[l] = make([]float32, ctx*kvd)
 	}
+	s.batch(1)
 	return s
+}
+
+// batch sizes the scratch buffers for T tokens, growing them when needed.
+func (s *State) batch(T int) {
+	c := s.cfg
+	qd, kvd := c.Heads*c.HeadDim, c.KVHeads*c.HeadDim
+	grow := func(b *[]float32, n int) {
+		if cap(*b) < n {
+			*b = make([]float32, n)
+		}
+		*b = (*b)[:n]
+	}
+	grow(&s.x, T*c.Dim)
+	grow(&s.xb, T*c.Dim)
+	grow(&s.xb2, T*c.Dim)
+	grow(&s.q, T*qd)
+	grow(&s.k, T*kvd)
+	grow(&s.v, T*kvd)
+	grow(&s.att, T*qd)
+	grow(&s.hb, T*c.FFN)
+	grow(&s.hb2, T*c.FFN)
+	grow(&s.cos, T*c.RopeDim/2)
+	grow(&s.sin, T*c.RopeDim/2)
+	s.n = T
 }
 
 // Cap returns the number of positions the cache holds.

@@ -7,6 +7,7 @@ import (
 	"tutor"
 	"tutor/llm"
 	"tutor/model"
+	"tutor/model/chat"
 )
 
 // Ollama's defaults for the sampling options a request leaves unset (api.DefaultOptions).
@@ -36,6 +37,11 @@ func (b *Backend) Generate(ctx context.Context, req llm.Request, stream llm.Stre
 		}
 	}
 	text, stop := req.Prompt, req.Options.Stop
+	if stop == nil && lm.template.Name != chat.Plain.Name {
+		// The stop texts of the model's own chat format apply to raw prompts too, as Ollama
+		// applies the parameters of the template it detects.
+		stop = lm.template.Stop
+	}
 	if !req.Raw {
 		if len(req.Messages) == 0 {
 			return llm.Response{}, tutor.Errorf(tutor.EINVALID, "messages are required")
@@ -66,7 +72,7 @@ func (b *Backend) Generate(ctx context.Context, req llm.Request, stream llm.Stre
 		Text:             res.Text,
 		DoneReason:       res.DoneReason,
 		PromptTokens:     res.PromptTokens,
-		CompletionTokens: len(res.Tokens),
+		CompletionTokens: res.Sampled,
 		TimeToFirstToken: genStart.Sub(start) + res.PromptTime,
 		Total:            time.Since(start),
 	}, err

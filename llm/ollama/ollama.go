@@ -78,5 +78,10 @@ func (b *Backend) wrap(err error, what string) error {
 	if errors.As(err, &oe) || errors.As(err, &ne) {
 		return tutor.Wrap(err, tutor.EUNAVAILABLE, "ollama %s: the server at %s cannot be reached", what, b.URL)
 	}
-	return tutor.Wrap(err, tutor.EINTERNAL, "ollama %s", what)
+	// A streamed reply reports the server's error as text, without its status.
+	code := tutor.EUNAVAILABLE
+	if strings.Contains(err.Error(), "not found") {
+		code = tutor.ENOTFOUND
+	}
+	return tutor.Wrap(err, code, "ollama %s: %s", what, err.Error())
 }

@@ -12,6 +12,7 @@ import (
 	"tutor/llm"
 	"tutor/llm/ollama"
 	"tutor/model"
+	"tutor/model/ggml"
 	"tutor/model/testmodel"
 )
 
@@ -35,7 +36,7 @@ func greedy(n int) llm.Options {
 func TestGenerateAndModels(t *testing.T) {
 	ctx := context.Background()
 	b, srv := backend(t)
-	o := testmodel.Options{Arch: "qwen2", Seed: 11}
+	o := testmodel.Options{Arch: "qwen2", Type: ggml.Q8_0, Seed: 11}
 	path := filepath.Join(t.TempDir(), "tiny.gguf")
 	if err := testmodel.Write(path, o); err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestGenerateAndModels(t *testing.T) {
 		found[m.Name] = m
 	}
 	m, ok := found["ollama-test-tiny:latest"]
-	if !ok || m.Architecture != "qwen2" || m.ContextLength != 2048 || m.Quantization != "F32" || m.SizeBytes == 0 || m.Parameters == 0 {
+	if !ok || m.Architecture != "qwen2" || m.ContextLength != 2048 || m.Quantization != "Q8_0" || m.SizeBytes == 0 || m.Parameters == 0 {
 		t.Fatalf("models %+v", infos)
 	}
 	if _, ok := found["ollama-test-tiny-tuned:latest"]; !ok {

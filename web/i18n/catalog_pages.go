@@ -19,7 +19,7 @@ func init() {
 		"compare.votes":         {"Votes so far", "已有投票"},
 		"train.intro":           {"Train a LoRA adapter on the documents: the model learns to speak your way.", "用文档训练 LoRA 适配器，让模型学会你们的说话方式。"},
 		"train.empty_title":     {"No training runs yet", "还没有训练记录"},
-		"train.empty_body":      {"Training is not available in this build yet.", "此版本尚不支持训练。"},
+		"train.empty_body":      {"A trainer starts a run above: upload a dataset, choose a base model, start.", "训练师可在上方开始训练：上传数据集，选择基础模型，然后开始。"},
 		"evaluate.intro":        {"Run an evaluation suite over the variants and compare metrics per category.", "在各变体上运行评估套件，按类别比较指标。"},
 		"evaluate.empty_title":  {"No evaluation runs yet", "还没有评估记录"},
 		"evaluate.empty_body":   {"Evaluation is not available in this build yet.", "此版本尚不支持评估。"},
