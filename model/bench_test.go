@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // BenchmarkDecode decodes greedily with the built-in engine on the ~110M-parameter llama
 // benchmark model of package testmodel, in F16 and Q8_0, and reports tokens per second; when
 // the Ollama binary is there, Ollama decodes the same GGUF in the same run and the ratio is
-// reported too. b.N is the number of tokens decoded:
+// reported too (-short leaves Ollama out). b.N is the number of tokens decoded:
 //
 //	go test ./model -run '^$' -bench Decode -benchtime 64x
 func BenchmarkDecode(b *testing.B) {
@@ -45,7 +46,7 @@ func BenchmarkDecode(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			next := tok[len(tok)-1]
 			for i := 0; i < b.N; i++ {
 				if s.Len == s.Cap() {
@@ -58,8 +59,12 @@ func BenchmarkDecode(b *testing.B) {
 				next = argmax(logits)
 			}
 			ours := float64(b.N) / time.Since(t0).Seconds()
+			cpu := cpuTime() - c0
 			b.StopTimer()
 			b.ReportMetric(ours, "tok/s")
+			// Tokens per second of CPU time summed over the cores: on a shared machine the
+			// wall clock also counts the time the threads waited for a core.
+			b.ReportMetric(float64(b.N)/cpu.Seconds(), "tok/cpu-s")
 			b.ReportMetric(0, "ns/op")
 			if ref, ok := ollamaDecode(b, path, typ, b.N); ok {
 				b.ReportMetric(ref, "ollama_tok/s")
@@ -72,7 +77,7 @@ func BenchmarkDecode(b *testing.B) {
 // ollamaDecode decodes n tokens of the model at path in Ollama and returns its decode speed,
 // or false when the Ollama binary has not been built.
 func ollamaDecode(b *testing.B, path string, typ ggml.Type, n int) (float64, bool) {
-	if _, err := os.Stat(testenv.OllamaBin()); err != nil {
+	if _, err := os.Stat(testenv.OllamaBin()); err != nil || testing.Short() {
 		return 0, false
 	}
 	srv := testenv.Ollama(b)
@@ -86,13 +91,22 @@ func ollamaDecode(b *testing.B, path string, typ ggml.Type, n int) (float64, boo
 		res = r
 		return nil
 	})
-	if err != nil {
-		b.Fatalf("ollama generate: %v", err)
-	}
-	if res.EvalCount == 0 || res.EvalDuration <= 0 {
-		b.Fatalf("ollama reported no decode timing: %+v", res.Metrics)
+	// A loaded machine can starve Ollama's spinning threads until the stream ends without
+	// its final timings; that is no fault of the engine measured here, so it is only logged.
+	if err != nil || !res.Done || res.EvalCount == 0 || res.EvalDuration <= 0 {
+		b.Logf("ollama gave no decode timing (error %v, last response %+v)", err, res)
+		return 0, false
 	}
 	return float64(res.EvalCount) / res.EvalDuration.Seconds(), true
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func argmax(x []float32) int {

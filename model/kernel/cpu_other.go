@@ -15,6 +15,7 @@ var (
 func matVecF32AVX2(w []float32, cols int, x, y []float32)     {}
 func matVecF16AVX2(w []uint16, cols int, x, y []float32)      {}
 func matVecF16F64AVX2(w []uint16, cols int, x, y []float32)   {}
+func matVecF16F64AVX512(w []uint16, cols int, x, y []float32) {}
 func matVecF32F64AVX2(w []float32, cols int, x, y []float32)  {}
 func matVecQ8AVX2(w []byte, cols int, x, y []float32)         {}
 func matVecQ8Q8AVX2(w []byte, nb int, xq []byte, y []float32) {}

@@ -34,6 +34,16 @@ func matVecF16F64AVX2(w []uint16, cols int, x, y []float32) {
 	matvecF16F64(unsafe.Pointer(&w[0]), unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), len(y), cols)
 }
 
+func matVecF16F64AVX512(w []uint16, cols int, x, y []float32) {
+	if len(y) == 0 || cols == 0 {
+		clear(y)
+		return
+	}
+	_ = w[len(y)*cols-1]
+	_ = x[cols-1]
+	matvecF16F64x512(unsafe.Pointer(&w[0]), unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), len(y), cols)
+}
+
 func matVecF32F64AVX2(w []float32, cols int, x, y []float32) {
 	if len(y) == 0 || cols == 0 {
 		clear(y)
@@ -97,6 +107,11 @@ func matvecF16(w, x, y unsafe.Pointer, rows, cols int)
 //
 //go:noescape
 func matvecF16F64(w, x, y unsafe.Pointer, rows, cols int)
+
+// matvecF16F64 with AVX-512: eight float64 lanes per accumulator.
+//
+//go:noescape
+func matvecF16F64x512(w, x, y unsafe.Pointer, rows, cols int)
 
 // y[r] = float32(Σ float64(w[r,c]·x[c])), float32 weights.
 //

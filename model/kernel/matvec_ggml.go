@@ -48,6 +48,10 @@ func MatVecF16GGML(w []uint16, rows, cols int, x, y []float32) {
 	xr := (*sp)[:cols]
 	RoundF16(xr, x[:cols])
 	matVecRows(rows, cols, 2, func(r0, r1 int) {
+		if useAVX512 && useAVX2 {
+			matVecF16F64AVX512(w[r0*cols:r1*cols], cols, xr, y[r0:r1])
+			return
+		}
 		if useAVX2 {
 			matVecF16F64AVX2(w[r0*cols:r1*cols], cols, xr, y[r0:r1])
 			return
