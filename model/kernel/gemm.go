@@ -88,8 +88,8 @@ var gemmScratchPool = sync.Pool{New: func() any {
 	return &gemmScratch{
 		a:    make([]float32, gemmMC*gemmKC),
 		edge: make([]float32, 16*gemmKC),
-		b:   make([]float32, gemmKC*(gemmMaxTN+32)),
-		tmp: make([]float32, 32*32),
+		b:    make([]float32, gemmKC*(gemmMaxTN+32)),
+		tmp:  make([]float32, 32*32),
 	}
 }}
 
