@@ -134,6 +134,7 @@ func (h *Handler) generate(c echo.Context, s *sseStream, entry llm.Entry, req ll
 	var first time.Duration
 	beat := time.NewTicker(sseHeartbeat)
 	defer beat.Stop()
+	stopping := h.stopping
 	for pieces != nil {
 		select {
 		case p, ok := <-pieces:
@@ -152,8 +153,9 @@ func (h *Handler) generate(c echo.Context, s *sseStream, entry llm.Entry, req ll
 			if s.Comment("generating") != nil {
 				cancel()
 			}
-		case <-h.stopping:
+		case <-stopping:
 			cancel()
+			stopping = nil // closed for good: stop listening
 		}
 	}
 	o := <-done

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -107,6 +108,12 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 	mark = mark[:strings.Index(mark, "</mark>")]
 	if !strings.Contains(mark, "0.7 counts as success") {
 		t.Errorf("highlighted %q", mark)
+	}
+
+	// The original comes back byte for byte, as an attachment.
+	r = b.get(fmt.Sprintf("/documents/%d/original", got.Documents[0].ID))
+	if r.Status != http.StatusOK || r.Body != okrDoc || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("original: status %d, %q, %q", r.Status, r.Header.Get("Content-Disposition"), r.Body)
 	}
 
 	// The same bytes again are not stored twice.
