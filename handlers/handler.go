@@ -39,6 +39,8 @@ type Handler struct {
 
 	// RAG is the workspace's document index: uploads, search, the Compare page's passages.
 	RAG *rag.Index
+	// Publisher pushes served models to the configured Ollama server; nil when none is set up.
+	Publisher Publisher
 
 	auth     authMode
 	limits   map[string]int64 // body limits per route, from bodyLimits

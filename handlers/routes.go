@@ -51,6 +51,8 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/jobs/:id/events", h.jobEvents, ActView},
 		{http.MethodPost, "/jobs/:id/cancel", h.jobCancel, ActRunJobs},
 		{http.MethodHead, "/", h.ollamaHeartbeat, ActPublic},
+		{http.MethodPost, "/api/models/publish", h.modelPublish, ActTrain},
+		{http.MethodGet, "/api/models/published", h.modelsPublished, ActView},
 		{http.MethodGet, "/api/version", h.ollamaVersion, ActPublic},
 		{http.MethodGet, "/api/tags", h.ollamaTags, ActServe},
 		{http.MethodPost, "/api/show", h.ollamaShow, ActServe},

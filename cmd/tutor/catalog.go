@@ -13,6 +13,7 @@ import (
 	"tutor/llm"
 	"tutor/llm/builtin"
 	"tutor/llm/ollama"
+	"tutor/store"
 )
 
 // catalogRefresh is how often the workspace folders are looked at for new or changed models
@@ -32,6 +33,7 @@ type servingCatalog struct {
 	Ollama  *ollama.Backend // nil when no Ollama server is configured
 
 	modelsDir, adaptersDir string
+	store                  *store.Store
 	log                    *slog.Logger
 
 	mu       sync.Mutex
@@ -52,9 +54,9 @@ type cachedFile[T any] struct {
 }
 
 // newServingCatalog returns a catalog over the workspace folders, empty until Refresh.
-func newServingCatalog(modelsDir, adaptersDir string, engine *builtin.Backend, queue *llm.Queue, log *slog.Logger) *servingCatalog {
-	return &servingCatalog{Catalog: llm.NewCatalog(), Engine: engine, Queue: queue, modelsDir: modelsDir,
-		adaptersDir: adaptersDir, log: log, bases: map[string]cachedFile[baseFile]{},
+func newServingCatalog(s *store.Store, engine *builtin.Backend, queue *llm.Queue, log *slog.Logger) *servingCatalog {
+	return &servingCatalog{Catalog: llm.NewCatalog(), Engine: engine, Queue: queue, modelsDir: s.Path(modelsFolder),
+		adaptersDir: s.Path(adaptersFolder), store: s, log: log, bases: map[string]cachedFile[baseFile]{},
 		adapters: map[string]cachedFile[adapterFile]{}, loaded: map[string]string{}}
 }
 
@@ -62,7 +64,7 @@ func newServingCatalog(modelsDir, adaptersDir string, engine *builtin.Backend, q
 func (m *Main) startServing(ctx context.Context) error {
 	engine := builtin.New(builtin.Options{})
 	queue := llm.NewQueue(engine, m.Config.ServeSlots, m.Config.ServeQueue)
-	m.Serving = newServingCatalog(m.Store.Path(modelsFolder), m.Store.Path(adaptersFolder), engine, queue, m.Log)
+	m.Serving = newServingCatalog(m.Store, engine, queue, m.Log)
 	if m.Config.OllamaURL != "" {
 		b, err := ollama.New(m.Config.OllamaURL, nil)
 		if err != nil {
@@ -74,6 +76,7 @@ func (m *Main) startServing(ctx context.Context) error {
 		m.Log.Warn("fill the model catalog", "err", err)
 	}
 	m.Handler.Catalog = m.Serving.Catalog
+	m.Handler.Publisher = m.Serving
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBg = cancel
 	go m.Serving.Run(bg)
