@@ -19,6 +19,7 @@ func commands() []command {
 		serveCommand(),
 		jobsCommand(),
 		usersCommand(),
+		evalCommand(),
 		trainCommand(),
 		exportCommand(),
 		benchCommand(),
