@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,9 @@ import (
 
 	"tutor"
 	"tutor/finetune"
+	"tutor/llm"
+	"tutor/llm/builtin"
+	"tutor/llm/ollama"
 	"tutor/store"
 )
 
@@ -78,6 +82,10 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	dataset := fs.String("dataset", "", "dataset: chat JSONL, CSV of question,answer, or plain text (required)")
 	name := fs.String("name", "", "name of the new adapter (default: the base's name and the time)")
 	val := fs.Float64("val", 0.1, "share of the records held out to measure validation loss")
+	genFrom := fs.String("generate-from", "", "instead of training: ask -teacher for question/answer pairs about this text file and write them to -o for review")
+	teacher := fs.String("teacher", "", "with -generate-from: a GGUF file (built-in engine) or, with -ollama, an Ollama model")
+	genOut := fs.String("o", "qa.jsonl", "with -generate-from: the JSONL file to write")
+	perChunk := fs.Int("pairs", 3, "with -generate-from: pairs asked per passage")
 	cfg := finetune.DefaultTrainConfig()
 	targets := trainFlags(fs, &cfg)
 	fs.Usage = func() {
@@ -86,6 +94,9 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *genFrom != "" {
+		return generateRun(ctx, env, *genFrom, *teacher, *genOut, *perChunk)
 	}
 	if *base == "" || *dataset == "" {
 		return tutor.Errorf(tutor.EINVALID, "-base and -dataset are required")
@@ -142,5 +153,53 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 		return tutor.Errorf(tutor.EINVALID, "training job %d %s: %s", j.ID, j.State, j.Error)
 	}
 	fmt.Fprintf(env.Stdout, "adapter %s: %s\n", *name, filepath.Join(env.Config.Data, "adapters", *name))
+	return nil
+}
+
+// generateRun writes question/answer pairs about a document, asked of a teacher model, as chat
+// JSONL to review and edit before training on it.
+func generateRun(ctx context.Context, env *Env, from, teacher, out string, perChunk int) error {
+	if teacher == "" {
+		return tutor.Errorf(tutor.EINVALID, "-generate-from needs -teacher")
+	}
+	text, err := os.ReadFile(from)
+	if err != nil {
+		return tutor.Wrap(err, tutor.ENOTFOUND, "document %s", from)
+	}
+	passages := finetune.TextRecords(string(text), filepath.Base(from), 1500)
+	var gen llm.Generator
+	model := teacher
+	if _, err := os.Stat(teacher); err == nil {
+		b := builtin.New(builtin.Options{})
+		if err := b.AddModel("teacher", teacher); err != nil {
+			return err
+		}
+		gen, model = b, "teacher"
+	} else if env.Config.OllamaURL != "" {
+		if gen, err = ollama.New(env.Config.OllamaURL, nil); err != nil {
+			return err
+		}
+	} else {
+		return tutor.Errorf(tutor.ENOTFOUND, "teacher %s is not a file, and no Ollama server is set (-ollama)", teacher)
+	}
+	zero := 0.0
+	recs, problems, err := finetune.GenerateQA(ctx, gen, passages, finetune.QAOptions{Model: model, PerChunk: perChunk,
+		Options: llm.Options{Temperature: &zero}}, func(done, total int) {
+		fmt.Fprintf(env.Stdout, "\rpassage %d of %d", done, total)
+	})
+	fmt.Fprintln(env.Stdout)
+	for _, p := range problems {
+		fmt.Fprintln(env.Stderr, p)
+	}
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return tutor.Errorf(tutor.EINVALID, "the teacher wrote no question/answer pair; try a larger instruction-following model")
+	}
+	if err := store.WriteAtomic(out, 0o644, func(w io.Writer) error { return finetune.WriteJSONL(w, recs) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %d pairs to %s; review and edit them, then: tutor train -dataset %s -base MODEL\n", len(recs), out, out)
 	return nil
 }
