@@ -19,11 +19,13 @@ func commands() []command {
 		serveCommand(),
 		jobsCommand(),
 		usersCommand(),
+		evalCommand(),
 		trainCommand(),
 		exportCommand(),
 		benchCommand(),
 		modelsCommand(),
 		pretrainCommand(),
+		ingestCommand(),
 	}
 }
 

@@ -1,0 +1,56 @@
+package eval
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"tutor"
+)
+
+func TestResolveSpecs(t *testing.T) {
+	gen := fixedGen{}
+	retrieve := func(context.Context, string) ([]Passage, error) { return nil, nil }
+	b := Backends{Builtin: gen, Retrieve: retrieve, Model: "demo.gguf", Adapter: "okr.gguf",
+		AddAdapter: func(p string) (string, error) { return "ad:" + p, nil }}
+	vs, err := b.ResolveAll([]string{"base", "base+rag", "tuned", "tuned+rag", "mine=builtin:m.gguf@a.gguf+rag", "openai:qwen@http://127.0.0.1:9/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name, model, adapter string
+		rag                  bool
+	}{{"base", "demo.gguf", "", false}, {"base+rag", "demo.gguf", "", true}, {"tuned", "demo.gguf", "ad:okr.gguf", false},
+		{"tuned+rag", "demo.gguf", "ad:okr.gguf", true}, {"mine", "m.gguf", "ad:a.gguf", true}, {"openai:qwen@http://127.0.0.1:9/v1", "qwen", "", false}}
+	for i, w := range want {
+		v := vs[i]
+		if v.Name != w.name || v.Model != w.model || v.Adapter != w.adapter || v.RAG() != w.rag {
+			t.Errorf("variant %d = {%s %s %s %v}, want %+v", i, v.Name, v.Model, v.Adapter, v.RAG(), w)
+		}
+	}
+	if vs[0].Key() == vs[1].Key() || vs[0].Key() == vs[2].Key() {
+		t.Error("variants differing in retrieval or adapter share a cache key")
+	}
+	for spec, want := range map[string]string{
+		"ollama:qwen":      "no Ollama server",
+		"gpt":              "unknown kind",
+		"openai:qwen":      "MODEL@URL",
+		"openai:q@ftp://x": "http",
+		"base:x":           "no argument",
+		"":                 "empty",
+	} {
+		_, err := b.Resolve(spec)
+		if tutor.ErrorCode(err) != tutor.EINVALID || !strings.Contains(err.Error(), want) {
+			t.Errorf("Resolve(%q) = %v, want EINVALID containing %q", spec, err, want)
+		}
+	}
+	if _, err := (Backends{Builtin: gen}).Resolve("base"); err == nil || !strings.Contains(err.Error(), "--model") {
+		t.Errorf("base without a model: %v", err)
+	}
+	if _, err := (Backends{Builtin: gen, Model: "m"}).Resolve("base+rag"); err == nil {
+		t.Error("+rag without an index accepted")
+	}
+	if _, err := b.ResolveAll([]string{"base", "base"}); err == nil {
+		t.Error("a duplicate variant accepted")
+	}
+}
