@@ -14,8 +14,8 @@ import (
 
 	"tutor/llm"
 	"tutor/model"
-	"tutor/rag"
 	"tutor/model/testmodel"
+	"tutor/rag"
 )
 
 func tagNames(t *testing.T, url string) []string {
