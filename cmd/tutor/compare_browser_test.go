@@ -32,7 +32,7 @@ Key results are scored from 0.0 to 1.0; 0.7 counts as success.
 // TestBrowserUploadIndexAskCite drives the real server in Chromium: upload a document on the
 // Documents page (drag-and-drop script path), wait until it is indexed, ask a question on the
 // Compare page, and find the document's passage among the retrieved passages, its citation
-// link leading to the passage highlighted in the document.
+// link leading to the passage highlighted in the document; a vote for base+RAG is recorded.
 func TestBrowserUploadIndexAskCite(t *testing.T) {
 	bctx := testenv.Chromium(t)
 	stories := testenv.Stories260K(t)
@@ -89,6 +89,17 @@ func TestBrowserUploadIndexAskCite(t *testing.T) {
 	}
 	if !strings.Contains(passage, "Zhang Wei writes three objectives") {
 		t.Fatalf("first retrieved passage %q does not cite the uploaded document", passage)
+	}
+	err = chromedp.Run(bctx,
+		chromedp.Click(`[data-testid=vote-base-rag]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid=vote-done]`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("vote: %v", err)
+	}
+	votes, err := m.Store.Votes(context.Background(), 0)
+	if err != nil || len(votes) != 1 || votes[0].LeftVariant != "stories:latest+rag" || votes[0].Choice != "left" || votes[0].LeftAnswer == "" {
+		t.Fatalf("votes after one click: %+v %v", votes, err)
 	}
 	err = chromedp.Run(bctx,
 		chromedp.Click(`[data-testid=column-base-rag] [data-testid=passage-link]`, chromedp.ByQuery),

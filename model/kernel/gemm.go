@@ -61,11 +61,12 @@ type gemmParams struct {
 	lda, ldb, ldc  int
 }
 
-// gemmArch is one micro-kernel: it adds alpha·A·B to an mr×nr tile of C,
-// reading A at a[r*rsa+p*csa] and B from a packed sliver (nr floats per p).
+// gemmArch is one micro-kernel: it adds alpha·A·B to an mr×nr tile of C, or
+// with set stores it there without reading C, reading A at a[r*rsa+p*csa]
+// and B from a packed sliver (nr floats per p).
 type gemmArch struct {
 	mr, nr int
-	kernel func(kc int, a []float32, rsa, csa int, b []float32, c []float32, ldc int, alpha float32)
+	kernel func(kc int, a []float32, rsa, csa int, b []float32, c []float32, ldc int, alpha float32, set bool)
 	packBT func(dst, b []float32, ldb, j0, cols, p0, kc, nr int)
 }
 
@@ -80,14 +81,15 @@ const (
 )
 
 type gemmScratch struct {
-	a, b, tmp []float32
+	a, edge, b, tmp []float32
 }
 
 var gemmScratchPool = sync.Pool{New: func() any {
 	return &gemmScratch{
-		a:   make([]float32, gemmMC*gemmKC),
-		b:   make([]float32, gemmKC*(gemmMaxTN+32)),
-		tmp: make([]float32, 32*32),
+		a:    make([]float32, gemmMC*gemmKC),
+		edge: make([]float32, 16*gemmKC),
+		b:    make([]float32, gemmKC*(gemmMaxTN+32)),
+		tmp:  make([]float32, 32*32),
 	}
 }}
 

@@ -38,8 +38,16 @@
 	VMOVUPS Y13, 32(DX) \
 	ADDQ R8, DX
 
-// func gemm6x16(kc int, a unsafe.Pointer, rsa, csa int, b, c unsafe.Pointer, ldc int, alpha float32)
-TEXT ·gemm6x16(SB), NOSPLIT, $0-60
+// Row r of C = alpha·(lo, hi), C not read.
+#define SETROW(lo, hi) \
+	VMULPS lo, Y15, Y12 \
+	VMOVUPS Y12, (DX) \
+	VMULPS hi, Y15, Y13 \
+	VMOVUPS Y13, 32(DX) \
+	ADDQ R8, DX
+
+// func gemm6x16(kc int, a unsafe.Pointer, rsa, csa int, b, c unsafe.Pointer, ldc int, alpha float32, set bool)
+TEXT ·gemm6x16(SB), NOSPLIT, $0-61
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rsa+16(FP), R9
@@ -86,12 +94,25 @@ loop1:
 
 store:
 	VBROADCASTSS alpha+56(FP), Y15
+	MOVBLZX set+60(FP), AX
+	TESTL AX, AX
+	JNE set
 	STOREROW(Y0, Y1)
 	STOREROW(Y2, Y3)
 	STOREROW(Y4, Y5)
 	STOREROW(Y6, Y7)
 	STOREROW(Y8, Y9)
 	STOREROW(Y10, Y11)
+	VZEROUPPER
+	RET
+
+set:
+	SETROW(Y0, Y1)
+	SETROW(Y2, Y3)
+	SETROW(Y4, Y5)
+	SETROW(Y6, Y7)
+	SETROW(Y8, Y9)
+	SETROW(Y10, Y11)
 	VZEROUPPER
 	RET
 

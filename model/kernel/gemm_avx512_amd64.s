@@ -59,8 +59,16 @@
 	VMOVUPS Z28, 64(DX) \
 	ADDQ R8, DX
 
-// func gemm12x32(kc int, a unsafe.Pointer, rsa, csa int, b, c unsafe.Pointer, ldc int, alpha float32)
-TEXT ·gemm12x32(SB), NOSPLIT, $0-60
+// Row r of C = alpha·(lo, hi), C not read.
+#define SETROW32(lo, hi) \
+	VMULPS lo, Z26, Z27 \
+	VMOVUPS Z27, (DX) \
+	VMULPS hi, Z26, Z28 \
+	VMOVUPS Z28, 64(DX) \
+	ADDQ R8, DX
+
+// func gemm12x32(kc int, a unsafe.Pointer, rsa, csa int, b, c unsafe.Pointer, ldc int, alpha float32, set bool)
+TEXT ·gemm12x32(SB), NOSPLIT, $0-61
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rsa+16(FP), R9
@@ -120,6 +128,9 @@ loop1:
 
 store:
 	VBROADCASTSS alpha+56(FP), Z26
+	MOVBLZX set+60(FP), AX
+	TESTL AX, AX
+	JNE set
 	STOREROW32(Z0, Z1)
 	STOREROW32(Z2, Z3)
 	STOREROW32(Z4, Z5)
@@ -132,5 +143,21 @@ store:
 	STOREROW32(Z18, Z19)
 	STOREROW32(Z20, Z21)
 	STOREROW32(Z22, Z23)
+	VZEROUPPER
+	RET
+
+set:
+	SETROW32(Z0, Z1)
+	SETROW32(Z2, Z3)
+	SETROW32(Z4, Z5)
+	SETROW32(Z6, Z7)
+	SETROW32(Z8, Z9)
+	SETROW32(Z10, Z11)
+	SETROW32(Z12, Z13)
+	SETROW32(Z14, Z15)
+	SETROW32(Z16, Z17)
+	SETROW32(Z18, Z19)
+	SETROW32(Z20, Z21)
+	SETROW32(Z22, Z23)
 	VZEROUPPER
 	RET

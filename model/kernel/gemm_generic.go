@@ -14,7 +14,7 @@ func currentGemmArch() *gemmArch {
 	return &genericGemm
 }
 
-func gemmKernelGeneric(kc int, a []float32, rsa, csa int, b []float32, c []float32, ldc int, alpha float32) {
+func gemmKernelGeneric(kc int, a []float32, rsa, csa int, b []float32, c []float32, ldc int, alpha float32, set bool) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	var c20, c21, c22, c23, c30, c31, c32, c33 float32
 	b = b[:kc*4]
@@ -40,6 +40,12 @@ func gemmKernelGeneric(kc int, a []float32, rsa, csa int, b []float32, c []float
 		c32 += a3 * b2
 		c33 += a3 * b3
 		ai += csa
+	}
+	if set {
+		clear(c[0:4])
+		clear(c[ldc : ldc+4])
+		clear(c[2*ldc : 2*ldc+4])
+		clear(c[3*ldc : 3*ldc+4])
 	}
 	r := c[0:4:4]
 	r[0], r[1], r[2], r[3] = r[0]+alpha*c00, r[1]+alpha*c01, r[2]+alpha*c02, r[3]+alpha*c03

@@ -15,7 +15,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 	withEachArch(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
 		shapes := [][3]int{{1, 1, 1}, {6, 16, 8}, {7, 17, 9}, {5, 15, 3}, {13, 33, 257}, {97, 65, 300},
-			{1, 100, 576}, {64, 48, 1}, {12, 800, 70}, {200, 31, 513}}
+			{1, 100, 576}, {64, 48, 1}, {12, 800, 70}, {200, 31, 513}, {130, 40, 20}}
 		for i := 0; i < 12; i++ {
 			shapes = append(shapes, [3]int{1 + r.IntN(70), 1 + r.IntN(90), 1 + r.IntN(600)})
 		}
@@ -80,7 +80,7 @@ func checkGemmCase(t *testing.T, r *rand.Rand, transA, transB bool, m, n, k int)
 func TestGemmLargeShapes(t *testing.T) {
 	// Shapes that cross the kc, mc and tile boundaries and use every worker.
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, s := range [][3]int{{100, 800, 300}, {200, 40, 520}} {
+	for _, s := range [][3]int{{100, 800, 300}, {200, 40, 520}, {300, 70, 40}} {
 		for _, tr := range [][2]bool{{false, true}, {false, false}, {true, false}} {
 			checkGemmCase(t, r, tr[0], tr[1], s[0], s[1], s[2])
 		}

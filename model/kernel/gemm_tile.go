@@ -1,59 +1,69 @@
 package kernel
 
-// gemmTile computes the tile C[i0:i1, j0:j1]: scale by beta, then for each
-// kc-deep slice of k pack B's panel once and sweep A over it in mc-row blocks.
+// gemmTile computes the tile C[i0:i1, j0:j1]: for each kc-deep slice of k
+// pack B's panel once and sweep A over it in mc-row blocks. C is scaled by
+// beta first, except that beta 0 lets the first slice store its products
+// without reading C.
 func gemmTile(ar *gemmArch, s *gemmScratch, p *gemmParams, i0, i1, j0, j1 int) {
-	scaleTile(p, i0, i1, j0, j1)
-	if p.alpha == 0 || p.k == 0 {
-		return
+	if p.alpha == 0 || p.k == 0 || p.beta != 0 {
+		scaleTile(p, i0, i1, j0, j1)
+		if p.alpha == 0 || p.k == 0 {
+			return
+		}
 	}
 	mr, nr := ar.mr, ar.nr
 	for pc := 0; pc < p.k; pc += gemmKC {
 		kc := min(gemmKC, p.k-pc)
+		set := p.beta == 0 && pc == 0
 		packB(ar, s.b, p, j0, j1, pc, kc)
 		for ic := i0; ic < i1; ic += gemmMC {
 			mc := min(gemmMC, i1-ic)
 			// A is read in place when its rows are contiguous in k; a
 			// transposed A is packed so each micro-kernel step reads mr
-			// neighbouring floats instead of mr distant cache lines.
-			a, rsa, csa, aoff := p.a, p.lda, 1, ic*p.lda+pc
+			// neighbouring floats instead of mr distant cache lines, and so
+			// are the last rows of A, padded to a full micro-tile.
+			var a []float32
+			rsa, csa := p.lda, 1
 			if p.transA {
 				packAT(s.a, p, ic, mc, pc, kc, mr)
-				a, rsa, csa, aoff = s.a, 1, mr, 0
+				a, rsa, csa = s.a, 1, mr
+			} else {
+				a = p.a[ic*p.lda+pc:]
+				if edge := mc % mr; edge != 0 {
+					packAEdge(s.edge, p, ic+mc-edge, edge, pc, kc, mr)
+				}
 			}
 			for jr := j0; jr < j1; jr += nr {
 				bs := s.b[(jr-j0)/nr*kc*nr:]
 				nrb := min(nr, j1-jr)
 				for ir := 0; ir < mc; ir += mr {
 					mrb := min(mr, mc-ir)
-					var as []float32
+					as, rs, cs := a, rsa, csa
 					switch {
 					case p.transA:
 						as = a[ir*kc:]
 					case mrb < mr:
-						// The last rows of A: pad to a full micro-tile.
-						packAEdge(s.a, p, ic+ir, mrb, pc, kc, mr)
-						as, rsa, csa = s.a, 1, mr
+						as, rs, cs = s.edge, 1, mr
 					default:
-						as = a[aoff+ir*rsa:]
+						as = a[ir*rsa:]
 					}
 					cOff := (ic+ir)*p.ldc + jr
 					if mrb == mr && nrb == nr {
-						ar.kernel(kc, as, rsa, csa, bs, p.c[cOff:], p.ldc, p.alpha)
+						ar.kernel(kc, as, rs, cs, bs, p.c[cOff:], p.ldc, p.alpha, set)
 						continue
 					}
 					tmp := s.tmp[:mr*nr]
-					clear(tmp)
-					ar.kernel(kc, as, rsa, csa, bs, tmp, nr, p.alpha)
+					ar.kernel(kc, as, rs, cs, bs, tmp, nr, p.alpha, true)
 					for r := 0; r < mrb; r++ {
 						row := p.c[cOff+r*p.ldc : cOff+r*p.ldc+nrb]
+						if set {
+							copy(row, tmp[r*nr:])
+							continue
+						}
 						for j := range row {
 							row[j] += tmp[r*nr+j]
 						}
 					}
-				}
-				if !p.transA {
-					rsa, csa = p.lda, 1
 				}
 			}
 		}
