@@ -35,6 +35,9 @@ func (h *Handler) modelsList(c echo.Context) error {
 	if inv.OllamaErr != nil {
 		p.OllamaDown = tutor.ErrorMessage(inv.OllamaErr)
 	}
+	if err := h.publishSection(c, &p); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, models.View(p))
 }
 

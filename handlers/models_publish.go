@@ -8,6 +8,8 @@ import (
 
 	"tutor"
 	"tutor/store"
+	"tutor/web/components"
+	"tutor/web/models"
 )
 
 // Publisher pushes a served model (a base, or a base with its adapter) to the configured
@@ -40,6 +42,42 @@ func (h *Handler) modelPublish(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, publishedJSON(rec))
+}
+
+// modelPublishForm serves POST /models/publish from the Models page's form.
+func (h *Handler) modelPublishForm(c echo.Context) error {
+	if h.Publisher == nil {
+		return tutor.Errorf(tutor.EUNAVAILABLE, "publishing is not available")
+	}
+	by := ""
+	if p := caller(c); p != nil {
+		by = p.Name
+	}
+	if _, err := h.Publisher.Publish(ctx(c), c.FormValue("model"), c.FormValue("name"), by); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/models")
+}
+
+// publishSection fills the Models page's publishing part: the tuned names the caller may
+// publish when an Ollama server is configured, and what was published.
+func (h *Handler) publishSection(c echo.Context, p *models.Page) error {
+	if h.Publisher != nil && h.Opts.OllamaURL != "" && h.can(c, ActTrain) {
+		for _, e := range h.Catalog.List() {
+			if e.Adapter != "" && e.Info.Backend == "builtin" {
+				p.Publishable = append(p.Publishable, e.Name)
+			}
+		}
+	}
+	recs, err := h.Store.PublishedModels(ctx(c))
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		p.Published = append(p.Published, models.Published{Name: r.Name, Base: r.Base, Adapter: r.Adapter,
+			OllamaURL: r.OllamaURL, When: components.When(ctx(c), r.CreatedAt)})
+	}
+	return nil
 }
 
 // modelsPublished serves GET /api/models/published: what was published, newest first.

@@ -57,6 +57,7 @@ func (h *Handler) routeTable() []route {
 		{http.MethodPost, "/jobs/:id/cancel", h.jobCancel, ActRunJobs},
 		{http.MethodHead, "/", h.ollamaHeartbeat, ActPublic},
 		{http.MethodPost, "/api/models/publish", h.modelPublish, ActTrain},
+		{http.MethodPost, "/models/publish", h.modelPublishForm, ActTrain},
 		{http.MethodGet, "/api/models/published", h.modelsPublished, ActView},
 		{http.MethodGet, "/api/version", h.ollamaVersion, ActPublic},
 		{http.MethodGet, "/api/tags", h.ollamaTags, ActServe},

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"container/heap"
+	"math"
 
 	"tutor/model/kernel"
 )
@@ -15,6 +16,7 @@ type memIndex struct {
 	bm     *bm25
 	dim    int
 	vecs   []float32 // len(chunks) × dim
+	df     []int32   // per dimension, live chunks whose vector is non-zero there
 	byDoc  map[int64][]int32
 }
 
@@ -33,6 +35,7 @@ func (m *memIndex) add(c Chunk, vec []float32) {
 	if m.dim == 0 && vec != nil {
 		m.dim = len(vec)
 		m.vecs = make([]float32, len(m.chunks)*m.dim)
+		m.df = make([]int32, m.dim)
 	}
 	pos := int32(len(m.chunks))
 	m.chunks = append(m.chunks, c)
@@ -42,6 +45,7 @@ func (m *memIndex) add(c Chunk, vec []float32) {
 	row := make([]float32, m.dim)
 	if len(vec) == m.dim {
 		copy(row, vec)
+		m.countDF(row, 1)
 	}
 	m.vecs = append(m.vecs, row...)
 	m.byDoc[c.DocID] = append(m.byDoc[c.DocID], pos)
@@ -53,6 +57,9 @@ func (m *memIndex) deleteDoc(id int64) {
 		if !m.dead[p] {
 			m.dead[p] = true
 			m.live--
+			if m.dim > 0 {
+				m.countDF(m.vecs[int(p)*m.dim:(int(p)+1)*m.dim], -1)
+			}
 		}
 	}
 	delete(m.byDoc, id)
@@ -73,6 +80,33 @@ func (m *memIndex) compact() {
 		}
 	}
 	*m = *n
+}
+
+func (m *memIndex) countDF(row []float32, delta int32) {
+	for i, x := range row {
+		if x != 0 {
+			m.df[i] += delta
+		}
+	}
+}
+
+// weightIDF scales each dimension of a query vector by the inverse document frequency of
+// that dimension among the live chunks, squared: for the hashed sparse features of
+// [HashEmbedder] this turns the cosine of term frequencies into a TF-IDF match, with
+// statistics that follow the corpus without re-embedding it.
+func (m *memIndex) weightIDF(q []float32) []float32 {
+	if len(q) != m.dim || m.live == 0 {
+		return q
+	}
+	out := make([]float32, len(q))
+	n := float64(m.live)
+	for i, x := range q {
+		if x != 0 {
+			idf := math.Log(1 + n/float64(max(m.df[i], 0)+1))
+			out[i] = x * float32(idf*idf)
+		}
+	}
+	return out
 }
 
 func (m *memIndex) keep(doc int64) func(int32) bool {

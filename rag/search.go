@@ -45,6 +45,9 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if _, sparse := ix.emb.(*HashEmbedder); sparse && qvec != nil {
+		qvec = ix.mem.weightIDF(qvec)
+	}
 	return ix.mem.search(Terms(query), qvec, mode, opts), nil
 }
 
@@ -66,7 +69,7 @@ func (m *memIndex) search(terms []string, qvec []float32, mode string, opts Sear
 	case ModeVector:
 		ranked = vec
 	default:
-		ranked = fuse(lex, vec)
+		ranked = fuse(lex, vec, vectorWeight)
 	}
 	rank := func(list []scored) map[int32]int {
 		r := make(map[int32]int, len(list))
@@ -89,13 +92,18 @@ func (m *memIndex) search(terms []string, qvec []float32, mode string, opts Sear
 	return hits
 }
 
-// fuse merges rankings by reciprocal rank fusion.
-func fuse(lists ...[]scored) []scored {
+// vectorWeight is the weight of the vector ranking in the fusion; BM25's is 1. Plain RRF:
+// the demo measurements showed no honest reason to favour either.
+const vectorWeight = 1.0
+
+// fuse merges a BM25 and a vector ranking by weighted reciprocal rank fusion.
+func fuse(lex, vec []scored, wvec float64) []scored {
 	acc := map[int32]float64{}
-	for _, l := range lists {
-		for i, s := range l {
-			acc[s.doc] += 1.0 / float64(rrfK+i+1)
-		}
+	for i, s := range lex {
+		acc[s.doc] += 1.0 / float64(rrfK+i+1)
+	}
+	for i, s := range vec {
+		acc[s.doc] += wvec / float64(rrfK+i+1)
 	}
 	out := make([]scored, 0, len(acc))
 	for d, s := range acc {

@@ -58,7 +58,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if n, err := s.CleanTemp(); err == nil && n > 0 {
 		m.Log.Info("removed temporary files left by an interrupted write", "count", n)
 	}
-	if m.RAG, err = rag.Open(ctx, s, rag.Config{}); err != nil {
+	if err := m.openRAG(ctx); err != nil {
 		return err
 	}
 	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
@@ -73,6 +73,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	if err := m.loadDemoDocs(ctx); err != nil {
 		return err
 	}
 	secret, err := m.Store.SettingOrInit(ctx, "session_secret", func() string {

@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -85,6 +89,48 @@ func TestPublishAnswersInOllamaAsInTutor(t *testing.T) {
 		"stream": false, "options": map[string]any{"temperature": 0, "num_predict": 24}})
 	if status != 200 || !strings.Contains(string(body), `"response":`+mustJSON(t, want.Text)) {
 		t.Fatalf("through Tutor's API: %d %s, want %q", status, body, want.Text)
+	}
+}
+
+// TestPublishFromModelsPage: the Models page offers the tuned names, its form publishes one
+// (with the CSRF token), and the page lists what was published.
+func TestPublishFromModelsPage(t *testing.T) {
+	srv := testenv.Ollama(t)
+	dir := writeWorkspace(t)
+	m := startTutor(t, dir, func(c *Config) { c.OllamaURL = srv.URL })
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page := func() string {
+		resp, err := client.Get(m.URL() + "/models")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	html := page()
+	if !strings.Contains(html, `data-testid="publish-form"`) || !strings.Contains(html, `<option value="tiny:tuned-okr">`) ||
+		!strings.Contains(html, `data-testid="published-empty"`) {
+		t.Fatalf("the Models page lacks the publish form or the empty list:\n%s", html)
+	}
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(html)
+	if token == nil {
+		t.Fatal("no CSRF token on the page")
+	}
+	resp, err := client.PostForm(m.URL()+"/models/publish", url.Values{"_csrf": {token[1]}, "model": {"tiny:tuned-okr"}, "name": {"okr-from-page"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/models" || resp.StatusCode != 200 {
+		t.Fatalf("publish form: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if html := page(); !strings.Contains(html, `data-testid="published-okr-from-page:latest"`) {
+		t.Fatalf("the Models page does not list the published model:\n%s", html)
+	}
+	if _, err := srv.Client().Show(context.Background(), &api.ShowRequest{Model: "okr-from-page"}); err != nil {
+		t.Fatalf("Ollama lacks the published model: %v", err)
 	}
 }
 

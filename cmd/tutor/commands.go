@@ -25,6 +25,7 @@ func commands() []command {
 		benchCommand(),
 		modelsCommand(),
 		pretrainCommand(),
+		ingestCommand(),
 	}
 }
 

@@ -24,9 +24,11 @@ type Config struct {
 	Workers         int           // jobs running at once, all kinds together
 	ShutdownTimeout time.Duration // how long a stop waits for requests and jobs
 	OllamaURL       string        // an Ollama server to use; empty: the built-in engine only
+	EmbedModel      string        // Ollama embedding model for documents; empty: the built-in embedder
 	OpenAIKey       string        // API key for OpenAI-compatible endpoints evaluated as variants
 	ServeSlots      int           // built-in generations running at once
 	ServeQueue      int           // built-in requests waiting at most; more are refused with 429
+	DemoDocs        bool          // a new workspace starts with the demo company's documents
 }
 
 // DefaultConfig is the configuration with nothing set: the embedded default on 127.0.0.1:8080.
@@ -40,6 +42,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 30 * time.Second,
 		ServeSlots:      2,
 		ServeQueue:      64,
+		DemoDocs:        true,
 	}
 }
 
@@ -73,12 +76,16 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return err }},
 		{"TUTOR_OLLAMA_URL", "ollama", "", "URL of an Ollama server to use besides the built-in engine, e.g. http://127.0.0.1:11434",
 			func(c *Config, v string) error { c.OllamaURL = strings.TrimRight(v, "/"); return nil }},
+		{"TUTOR_EMBED_MODEL", "embed-model", "", "Ollama model that embeds documents for retrieval (e.g. nomic-embed-text); empty: the built-in embedder",
+			func(c *Config, v string) error { c.EmbedModel = v; return nil }},
 		{"TUTOR_OPENAI_API_KEY", "openai-api-key", "", "API key sent to OpenAI-compatible endpoints evaluated as openai: variants",
 			func(c *Config, v string) error { c.OpenAIKey = v; return nil }},
 		{"TUTOR_SERVE_SLOTS", "serve-slots", "2", "generations the built-in engine runs at once for the serving APIs",
 			func(c *Config, v string) (err error) { c.ServeSlots, err = positive(v); return err }},
 		{"TUTOR_SERVE_QUEUE", "serve-queue", "64", "requests that may wait for the built-in engine; more get 429 with Retry-After",
 			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
+		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
+			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},
 	}
 }
 

@@ -10,6 +10,16 @@ type Page struct {
 	Broken     []Problem
 	Ollama     []Model // the Ollama server's models
 	OllamaDown string  // why Ollama could not be listed, or empty
+
+	// Publishable are the served names that may be published to Ollama; empty when the caller
+	// may not publish or no Ollama server is configured.
+	Publishable []string
+	Published   []Published // what was published, newest first
+}
+
+// Published is a model pushed to an Ollama server.
+type Published struct {
+	Name, Base, Adapter, OllamaURL, When string
 }
 
 // Model is one row of a table.
