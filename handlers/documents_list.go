@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,15 +29,15 @@ func (h *Handler) documentsList(c echo.Context) error {
 		return err
 	}
 	p := documents.Page{CanUpload: h.can(c, ActUpload), CanDelete: h.can(c, ActDeleteDocuments),
-		MaxFile: ix.Limits().MaxFileBytes, Query: strings.TrimSpace(c.QueryParam("q"))}
+		MaxFile: ix.Limits().MaxFileBytes}
+	if p.Query, err = question(c.QueryParam("q")); err != nil {
+		return err
+	}
 	p.Uploaded, _ = strconv.Atoi(c.QueryParam("uploaded"))
 	for _, d := range docs {
 		p.Documents = append(p.Documents, documentView(d))
 	}
 	if p.Query != "" {
-		if len(p.Query) > maxQuestionBytes {
-			return tutor.Errorf(tutor.EINVALID, "the search is %d bytes; the limit is %d", len(p.Query), maxQuestionBytes)
-		}
 		hits, err := ix.Search(ctx(c), p.Query, rag.SearchOptions{TopK: searchTopK})
 		if err != nil {
 			return err
