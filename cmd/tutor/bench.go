@@ -87,7 +87,6 @@ func benchRun(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(tw, "\tollama\t%.1f\t%.1f\t\n", theirs.prefill, theirs.decode)
 		fmt.Fprintf(tw, "\tratio\t%.2f×\t%.2f×\t\n", own.prefill/theirs.prefill, own.decode/theirs.decode)
-		tw.Flush()
 	}
 	return tw.Flush()
 }

@@ -84,6 +84,9 @@ func TestConformance(t *testing.T) {
 			} else {
 				srv.CreateModel(t, base, c.path)
 			}
+			// The same model read straight from Ollama's store (manifest → blobs, with the
+			// adapter layer when it has one) by its Ollama name.
+			store := builtin.New(builtin.Options{OllamaModels: srv.ModelsDir})
 			for _, p := range conformancePrompts {
 				want, err := ol.Generate(ctx, llm.Request{Model: base, Raw: true, Prompt: p, Options: opts}, nil)
 				if err != nil {
@@ -97,6 +100,13 @@ func TestConformance(t *testing.T) {
 					t.Errorf("prompt %q:\n built-in %q (%d+%d tokens, %s)\n ollama   %q (%d+%d tokens, %s)", p,
 						got.Text, got.PromptTokens, got.CompletionTokens, got.DoneReason,
 						want.Text, want.PromptTokens, want.CompletionTokens, want.DoneReason)
+				}
+				byName, err := store.Generate(ctx, llm.Request{Model: base, Raw: true, Prompt: p, Options: opts}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if byName.Text != want.Text {
+					t.Errorf("prompt %q: %s from Ollama's store gives %q, Ollama %q", p, base, byName.Text, want.Text)
 				}
 			}
 		})
