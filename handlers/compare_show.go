@@ -69,11 +69,11 @@ func question(q string) (string, error) {
 
 // variantModels splits the catalog's generators into base models and tuned ones (a base with
 // an adapter, named "<base>:tuned-<adapter>"). Embedding models (BERT family) answer nothing
-// and are left out.
+// and are left out, and so are the serving API's retrieval variants, since the page retrieves itself.
 func (h *Handler) variantModels() (bases, tuned []string) {
 	for _, e := range h.Catalog.List() {
 		switch {
-		case e.Generator == nil, strings.Contains(e.Info.Architecture, "bert"):
+		case e.Generator == nil, e.Augment != nil, strings.Contains(e.Info.Architecture, "bert"):
 		case e.Adapter != "" || strings.Contains(e.Name, ":tuned-"):
 			tuned = append(tuned, e.Name)
 		default:

@@ -13,6 +13,7 @@ import (
 	"tutor/llm"
 	"tutor/llm/builtin"
 	"tutor/llm/ollama"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -31,6 +32,7 @@ type servingCatalog struct {
 	Engine  *builtin.Backend
 	Queue   *llm.Queue
 	Ollama  *ollama.Backend // nil when no Ollama server is configured
+	RAG     *rag.Index      // when set, every built-in name also has a "-rag" variant
 
 	modelsDir, adaptersDir string
 	store                  *store.Store
@@ -65,6 +67,7 @@ func (m *Main) startServing(ctx context.Context) error {
 	engine := builtin.New(builtin.Options{})
 	queue := llm.NewQueue(engine, m.Config.ServeSlots, m.Config.ServeQueue)
 	m.Serving = newServingCatalog(m.Store, engine, queue, m.Log)
+	m.Serving.RAG = m.RAG
 	if m.Config.OllamaURL != "" {
 		b, err := ollama.New(m.Config.OllamaURL, nil)
 		if err != nil {
@@ -160,6 +163,11 @@ func (s *servingCatalog) Refresh(ctx context.Context) error {
 		}
 		live[a.Name] = true
 		entries = append(entries, tuned...)
+	}
+	if s.RAG != nil {
+		for _, e := range entries {
+			entries = append(entries, ragVariant(e, s.RAG))
+		}
 	}
 	for _, o := range ollamaModels {
 		if name := llm.NormalizeName(o.Name); seen[name] || seen[strings.TrimSuffix(name, ":latest")] {

@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ollama/ollama/api"
 
+	"tutor/llm"
 	"tutor/model"
 	"tutor/model/testmodel"
+	"tutor/rag"
 )
 
 func tagNames(t *testing.T, url string) []string {
@@ -47,7 +50,7 @@ func TestCatalogServesBasesAndFittingAdapters(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := startTutor(t, dir, nil)
-	want := []string{"small-qwen:latest", "tiny:latest", "tiny:tuned-okr"}
+	want := []string{"small-qwen:latest", "small-qwen:rag", "tiny:latest", "tiny:rag", "tiny:tuned-okr", "tiny:tuned-okr-rag"}
 	if got := tagNames(t, m.URL()); !slices.Equal(got, want) {
 		t.Fatalf("/api/tags = %v, want %v", got, want)
 	}
@@ -60,11 +63,39 @@ func TestCatalogServesBasesAndFittingAdapters(t *testing.T) {
 	if err := m.Serving.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	want = []string{"small-qwen:latest", "tiny:latest", "tiny:tuned-sales"}
+	want = []string{"small-qwen:latest", "small-qwen:rag", "tiny:latest", "tiny:rag", "tiny:tuned-sales", "tiny:tuned-sales-rag"}
 	if got := tagNames(t, m.URL()); !slices.Equal(got, want) {
 		t.Fatalf("after adding sales and removing okr: /api/tags = %v, want %v", got, want)
 	}
 	if names := m.Serving.Engine.AdapterNames(); !slices.Equal(names, []string{"sales"}) {
 		t.Fatalf("engine adapters = %v, want [sales]", names)
+	}
+}
+
+// TestRAGVariantAnswersFromPassages: "<name>-rag" puts the passages retrieval finds in the
+// workspace's documents before the question, and answers as the engine does given them.
+func TestRAGVariantAnswersFromPassages(t *testing.T) {
+	dir := writeWorkspace(t)
+	m := startTutor(t, dir, nil)
+	ctx := context.Background()
+	doc := "# Leave policy\n\nEvery employee has 25 days of paid leave a year. Requests go to the team lead two weeks ahead.\n"
+	if _, err := m.RAG.Ingest(ctx, "leave.md", strings.NewReader(doc), int64(len(doc))); err != nil {
+		t.Fatal(err)
+	}
+	const q = "How many days of paid leave do employees have?"
+	hits, err := m.RAG.Search(ctx, q, rag.SearchOptions{TopK: ragTopK})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("search: %v, %d hits", err, len(hits))
+	}
+	want := directGreedy(t, dir, "okr", llm.Request{Messages: rag.BuildPrompt(q, hits, "en"), Options: llm.Options{NumPredict: 12}})
+	status, _, body := postJSON(t, m.URL()+"/api/chat", "", map[string]any{"model": "tiny:tuned-okr-rag", "stream": false,
+		"messages": []map[string]string{{"role": "user", "content": q}}, "options": map[string]any{"temperature": 0, "num_predict": 12}})
+	var got api.ChatResponse
+	if err := json.Unmarshal(body, &got); status != 200 || err != nil {
+		t.Fatalf("%d %s", status, body)
+	}
+	if got.Message.Content != want.Text || got.PromptEvalCount != want.PromptTokens {
+		t.Fatalf("rag variant: %q (%d prompt tokens), engine with the passages: %q (%d)", got.Message.Content,
+			got.PromptEvalCount, want.Text, want.PromptTokens)
 	}
 }
