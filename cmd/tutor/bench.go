@@ -199,9 +199,16 @@ func benchOllamaRun(ctx context.Context, ol *ollama.Backend, path string, t ggml
 	if _, err := run("warm up", 2); err != nil {
 		return speed{}, tutor.Wrap(err, tutor.EUNAVAILABLE, "ollama generate")
 	}
-	met, err := run(text, decode)
-	if err != nil {
-		return speed{}, tutor.Wrap(err, tutor.EUNAVAILABLE, "ollama generate")
+	// Random weights may end a continuation at once (an end token or a stop text of the
+	// chat format); another prompt of the same length then gives the measurement.
+	var met api.Metrics
+	for try := range 4 {
+		if met, err = run(strings.Repeat(" ", try)+text, decode); err != nil {
+			return speed{}, tutor.Wrap(err, tutor.EUNAVAILABLE, "ollama generate")
+		}
+		if met.EvalCount >= 2 {
+			break
+		}
 	}
 	if met.EvalCount < 2 {
 		return speed{}, tutor.Errorf(tutor.EINTERNAL, "ollama decoded only %d tokens", met.EvalCount)
