@@ -189,3 +189,15 @@ func (d *DB) CacheAnswer(ctx context.Context, variantKey, itemKey string, a Answ
 	}
 	return nil
 }
+
+// RunOfJob returns the run a job started, or ENOTFOUND while it has started none.
+func (d *DB) RunOfJob(ctx context.Context, jobID int64) (*RunInfo, error) {
+	runs, err := d.runs(ctx, `SELECT `+runColumns+` FROM eval_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1`, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if len(runs) == 0 {
+		return nil, tutor.Errorf(tutor.ENOTFOUND, "job %d has not started an evaluation run yet", jobID)
+	}
+	return runs[0], nil
+}

@@ -34,7 +34,8 @@ type JobParams struct {
 	Config      TrainConfig `json:"config"`
 }
 
-// AdapterInfo describes a trained adapter in the workspace (adapters/<name>/adapter.json).
+// AdapterInfo describes a trained adapter in the workspace: adapters/<name>/ holds
+// adapter.json, <name>.gguf and peft/.
 type AdapterInfo struct {
 	Name        string      `json:"name"`
 	Base        string      `json:"base"`
@@ -238,19 +239,23 @@ func runJob(ctx context.Context, s *store.Store, job *store.Job, progress func(j
 	return progress(jobs.Progress{Step: int64(res.Steps), Total: int64(tr.Steps()), Message: line, Log: line, Result: out})
 }
 
-// saveAdapter writes the adapter as GGUF and PEFT into a temporary folder renamed into place,
-// so an adapter appears whole or not at all and never replaces another.
+// saveAdapter writes the adapter as GGUF (<name>.gguf, the name the serving catalog lists it
+// by) and PEFT into a temporary folder of the run, renamed into adapters/<name>, so an adapter
+// appears whole or not at all and never replaces another.
 func saveAdapter(s *store.Store, tr *Trainer, w *Weights, info *AdapterInfo) error {
 	dst := AdapterDir(s, info.Name)
-	tmp := dst + ".tmp-" + strconv.FormatInt(info.JobID, 10)
+	tmp := filepath.Join(RunDir(s, info.JobID), "adapter.tmp")
 	os.RemoveAll(tmp)
-	if err := ExportGGUF(filepath.Join(tmp, "adapter.gguf"), tr.LoRA, w.Arch); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return tutor.Wrap(err, tutor.EINTERNAL, "adapters folder")
+	}
+	if err := ExportGGUF(filepath.Join(tmp, info.Name+".gguf"), tr.LoRA, w.Arch); err != nil {
 		return err
 	}
 	if err := ExportPEFT(filepath.Join(tmp, "peft"), tr.LoRA, w, info.BaseName); err != nil {
 		return err
 	}
-	info.GGUF, info.PEFT = filepath.Join(dst, "adapter.gguf"), filepath.Join(dst, "peft")
+	info.GGUF, info.PEFT = filepath.Join(dst, info.Name+".gguf"), filepath.Join(dst, "peft")
 	b, _ := json.MarshalIndent(info, "", "  ")
 	if err := store.WriteFile(filepath.Join(tmp, "adapter.json"), b, 0o644); err != nil {
 		return err

@@ -34,6 +34,23 @@ const expenseDoc = `# 差旅报销制度
 出差住宿标准：一线城市每晚不超过 600 元，其他城市每晚不超过 400 元。报销须在出差结束后 10 个工作日内提交。
 `
 
+// pdfOf is a one-page PDF whose text layer is text (ASCII, no parentheses).
+func pdfOf(text string) []byte {
+	content := "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET"
+	return []byte(fmt.Sprintf("%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"+
+		"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"+
+		"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>\nendobj\n"+
+		"4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n"+
+		"5 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n", len(content), content))
+}
+
+// docxOf is a Word document of one paragraph.
+func docxOf(t *testing.T, text string) []byte {
+	return zipOf(t, file{"word/document.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?>` +
+		`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>` + text + `</w:t></w:r></w:p></w:body></w:document>`)})
+}
+
 func zipOf(t *testing.T, files ...file) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -54,7 +71,9 @@ func zipOf(t *testing.T, files ...file) []byte {
 func TestUploadStoresIndexesAndShows(t *testing.T) {
 	a := newApp(t, Options{}, nil)
 	b := a.signedIn("")
-	r := b.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)})
+	r := b.upload(true, file{"okr.md", []byte(okrDoc)}, file{"expense-zh.txt", []byte(expenseDoc)},
+		file{"sla.pdf", pdfOf("Priority one tickets get a first answer within 30 minutes.")},
+		file{"release.docx", docxOf(t, "Version 3.2 of the warehouse system ships on 14 March.")})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("upload: status %d: %s", r.Status, r.Body)
 	}
@@ -69,13 +88,13 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Body), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Documents) != 2 || got.Documents[0].Name != "okr.md" || got.Documents[0].Status != rag.StatusPending {
+	if len(got.Documents) != 4 || got.Documents[0].Name != "okr.md" || got.Documents[0].Status != rag.StatusPending {
 		t.Fatalf("upload answered %s", r.Body)
 	}
 	a.waitIndexed()
 
 	page := b.get("/documents").Body
-	for _, want := range []string{"okr.md", "expense-zh.txt", `data-status="indexed"`} {
+	for _, want := range []string{"okr.md", "expense-zh.txt", "sla.pdf", "release.docx", `data-status="indexed"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("documents page lacks %q", want)
 		}
@@ -91,6 +110,12 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 	page = b.get("/documents?q=" + url.QueryEscape("一线城市住宿标准")).Body
 	if !strings.Contains(page, "600 元") {
 		t.Error("Chinese search did not show the expense passage")
+	}
+	if page = b.get("/documents?q=first+answer+for+priority+one+tickets").Body; !strings.Contains(page, "within 30 minutes") {
+		t.Error("search did not show the PDF's passage")
+	}
+	if page = b.get("/documents?q=when+does+version+3.2+ship").Body; !strings.Contains(page, "ships on 14 March") {
+		t.Error("search did not show the Word document's passage")
 	}
 
 	// The passage link highlights the passage in the document's text.
@@ -120,8 +145,8 @@ func TestUploadStoresIndexesAndShows(t *testing.T) {
 	if r := b.upload(true, file{"okr-copy.md", []byte(okrDoc)}); !strings.Contains(r.Body, `"duplicate":true`) {
 		t.Errorf("re-upload: %s", r.Body)
 	}
-	if docs, _ := a.H.RAG.List(context.Background()); len(docs) != 2 {
-		t.Errorf("%d documents after a duplicate upload, want 2", len(docs))
+	if docs, _ := a.H.RAG.List(context.Background()); len(docs) != 4 {
+		t.Errorf("%d documents after a duplicate upload, want 4", len(docs))
 	}
 }
 
@@ -200,6 +225,8 @@ func TestUploadRefusalsLeaveWorkspaceIntact(t *testing.T) {
 		{"empty", []file{{"empty.txt", nil}}, http.StatusBadRequest, "empty"},
 		{"blank", []file{{"blank.md", []byte(" \n\t\n")}}, http.StatusBadRequest, "empty"},
 		{"binary", []file{{"blob.txt", []byte("\x00\x01\x02\x03\xff\xfe\x00\x00binary")}}, http.StatusBadRequest, "blob.txt"},
+		{"malformed pdf", []file{{"broken.pdf", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage")}}, http.StatusBadRequest, "broken.pdf"},
+		{"pdf without a text layer", []file{{"scan.pdf", []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")}}, http.StatusBadRequest, "scan.pdf"},
 		{"malformed docx", []file{{"broken.docx", []byte("PK\x03\x04 not really a zip")}}, http.StatusBadRequest, "broken.docx"},
 		{"corrupt zip", []file{{"docs.zip", []byte("PK\x05\x06 truncated")}}, http.StatusBadRequest, "docs.zip"},
 		{"zip bomb", []file{{"bomb.zip", bomb}}, http.StatusRequestEntityTooLarge, "bomb.txt"},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"tutor/web"
 	"tutor/web/components"
 	"tutor/web/i18n"
 )
@@ -145,5 +146,29 @@ func TestJobEventsStreamToTheEnd(t *testing.T) {
 	}
 	if !strings.Contains(last, `data-state="succeeded"`) || !strings.Contains(last, "reached step 6") {
 		t.Errorf("the stream did not carry the finished job and its log (events %v)", events)
+	}
+}
+
+// Static files are embedded, served at content-hashed URLs and cached for good; an old hash finds nothing.
+func TestStaticAssetsAreHashedAndCached(t *testing.T) {
+	a := newApp(t, Options{}, nil)
+	b := a.browser()
+	page := b.get("/").Body
+	for _, name := range []string{"app.css", "htmx.min.js", "htmx-ext-sse.min.js"} {
+		u := web.AssetURL(name)
+		if !strings.Contains(page, `"`+u+`"`) {
+			t.Errorf("the page does not link %s at %s", name, u)
+		}
+		r := b.get(u)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") || len(r.Body) == 0 {
+			t.Errorf("%s: %d, Cache-Control %q, %d bytes", u, r.Status, r.Header.Get("Cache-Control"), len(r.Body))
+		}
+		stale := strings.Replace(u, ".", ".0", 1)
+		if r := b.get(stale); r.Status != http.StatusNotFound {
+			t.Errorf("stale URL %s: %d, want 404", stale, r.Status)
+		}
+	}
+	if strings.Contains(page, `src="http`) || strings.Contains(page, `href="http`) {
+		t.Error("the page loads a file from another site")
 	}
 }

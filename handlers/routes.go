@@ -43,6 +43,11 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/adapters/:name/peft.zip", h.adapterPEFT, ActView},
 		{http.MethodPost, "/adapters/:name/publish", h.adapterPublish, ActTrain},
 		{http.MethodGet, "/evaluate", h.evaluateShow, ActView},
+		{http.MethodPost, "/evaluate", h.evaluateStart, ActRunJobs},
+		{http.MethodGet, "/evaluate/jobs/:id", h.evaluateJobShow, ActView},
+		{http.MethodGet, "/evaluate/jobs/:id/results", h.evaluateJobResults, ActView},
+		{http.MethodGet, "/evaluate/runs/:run", h.evaluateRunShow, ActView},
+		{http.MethodGet, "/evaluate/runs/:run/items/:item", h.evaluateItemShow, ActView},
 		{http.MethodGet, "/models", h.modelsList, ActView},
 
 		{http.MethodGet, "/jobs", h.jobsList, ActView},

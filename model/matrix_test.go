@@ -8,7 +8,7 @@ import (
 	"tutor/model/ggml"
 )
 
-// TestMatVecMatchesGGML checks Matrix.MatVec, which runs package kernel's SIMD products for
+// TestMatVecMatchesGGML checks Matrix.MatVec and Matrix.MatMul, which runs package kernel's SIMD products for
 // F32, F16 and Q8_0, against package ggml's scalar reference for every supported type:
 // within one float32 ulp (the order of float64 additions may differ), quantized types bit
 // for bit.
@@ -39,6 +39,18 @@ func TestMatVecMatchesGGML(t *testing.T) {
 			d := int64(math.Float32bits(got[i])) - int64(math.Float32bits(want[i]))
 			if d > 1 || d < -1 || (typ.BlockSize() > 1 && d != 0) {
 				t.Fatalf("%s row %d: %g, ggml %g", typ, i, got[i], want[i])
+			}
+		}
+		// MatMul on a batch of three gives each row what MatVec gives it alone.
+		xs := append(append(append([]float32(nil), x...), w[:cols]...), x...)
+		batch := make([]float32, 3*rows)
+		m.MatMul(batch, xs, 3)
+		for tk := range 3 {
+			m.MatVec(got, xs[tk*cols:(tk+1)*cols])
+			for i := range got {
+				if math.Float32bits(batch[tk*rows+i]) != math.Float32bits(got[i]) {
+					t.Fatalf("%s: MatMul row %d of token %d = %g, MatVec %g", typ, i, tk, batch[tk*rows+i], got[i])
+				}
 			}
 		}
 	}

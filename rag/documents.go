@@ -187,5 +187,8 @@ func (ix *Index) deleteLocked(ctx context.Context, id int64) error {
 	ix.mu.Lock()
 	ix.mem.deleteDoc(id)
 	ix.mu.Unlock()
-	return ix.st.DeleteDocument(ctx, id) // rag_texts and rag_chunks go with it (ON DELETE CASCADE)
+	if err := ix.st.DeleteDocument(ctx, id); err != nil { // rag_texts and rag_chunks go with it (ON DELETE CASCADE)
+		return err
+	}
+	return ix.vs.save()
 }

@@ -106,3 +106,50 @@ func TestIngestSearchDelete(t *testing.T) {
 		t.Errorf("get deleted: %v", err)
 	}
 }
+
+func TestIndexPersistsAndReembeds(t *testing.T) {
+	ctx := context.Background()
+	st := MustStore(t)
+	ix, err := Open(ctx, st, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"expense-policy-zh.md", "leave-policy-zh.md", "security-policy.md"} {
+		b, _ := fs.ReadFile(demo.Docs, name)
+		if _, err := ix.Ingest(ctx, name, strings.NewReader(string(b)), int64(len(b))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := ix.Chunks()
+	query := "How long does a password have to be?"
+	before, _ := ix.Search(ctx, query, SearchOptions{TopK: 3, Mode: ModeVector})
+
+	// Reopened with the same embedder: everything is back without re-embedding.
+	again, err := Open(ctx, st, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := again.Pending(ctx); again.Chunks() != want || n != 0 {
+		t.Fatalf("reopened: %d chunks (want %d), %d pending", again.Chunks(), want, n)
+	}
+	after, _ := again.Search(ctx, query, SearchOptions{TopK: 3, Mode: ModeVector})
+	if len(before) == 0 || len(after) != len(before) || after[0].ID() != before[0].ID() {
+		t.Fatalf("vector hits differ after reopening: %v vs %v", before, after)
+	}
+
+	// Another embedder: the old vectors are dropped and every document waits to be re-embedded.
+	other, err := Open(ctx, st, Config{Embedder: NewHashEmbedder(128)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := other.Pending(ctx); n != 3 || other.Chunks() != 0 {
+		t.Fatalf("new embedder: %d pending (want 3), %d chunks searchable (want 0)", n, other.Chunks())
+	}
+	if n, err := other.IndexPending(ctx, nil); err != nil || n != 3 || other.Chunks() != want {
+		t.Fatalf("re-embedding: %d documents, %v; %d chunks", n, err, other.Chunks())
+	}
+	hits, _ := other.Search(ctx, query, SearchOptions{TopK: 1})
+	if len(hits) == 0 || hits[0].DocName != "security-policy.md" {
+		t.Fatalf("after re-embedding: %v", hits)
+	}
+}

@@ -23,7 +23,7 @@ const embedBatch = 64
 // after each batch of chunks; progress returning an error stops the work (documents done so
 // far stay indexed). A document that fails is marked failed with the reason, and the others
 // go on. It returns how many documents were indexed.
-func (ix *Index) IndexPending(ctx context.Context, progress func(Progress) error) (int, error) {
+func (ix *Index) IndexPending(ctx context.Context, progress func(Progress) error) (done int, err error) {
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	rows, err := ix.st.DB().QueryContext(ctx, `SELECT d.id FROM documents d JOIN rag_texts t ON t.document_id = d.id
@@ -44,7 +44,13 @@ func (ix *Index) IndexPending(ctx context.Context, progress func(Progress) error
 	if progress == nil {
 		progress = func(Progress) error { return nil }
 	}
-	done := 0
+	defer func() {
+		if done > 0 {
+			if serr := ix.vs.save(); err == nil {
+				err = serr
+			}
+		}
+	}()
 	for i, id := range ids {
 		d, err := ix.Get(ctx, id)
 		if err != nil {

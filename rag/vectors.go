@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -15,11 +16,14 @@ import (
 // embedder's name follows it, so vectors of different embedders never mix.
 const collectionName = "chunks"
 
-// vectorStore persists chunk vectors in a chromem-go database in the workspace. The collection's
-// name records the embedder that made them; opening it with another embedder drops them.
+// vectorStore keeps chunk vectors in a chromem-go collection, persisted with chromem-go's
+// export as one compressed file in the workspace: one write per indexing run instead of one
+// file per chunk. The collection's name records the embedder that made the vectors; opening
+// the store with another embedder drops them.
 type vectorStore struct {
-	db  *chromem.DB
-	col *chromem.Collection
+	db   *chromem.DB
+	col  *chromem.Collection
+	path string // the exported database (.gob.gz)
 }
 
 func chunkID(doc int64, seq int) string {
@@ -32,12 +36,20 @@ func noEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("rag: chunks are embedded before they are added")
 }
 
-// openVectors opens (creating) the database under dir. stale reports that the stored vectors
-// were made by another embedder and have been dropped.
+// openVectors loads the vectors saved under dir. stale reports that they were made by
+// another embedder and have been dropped.
 func openVectors(dir, embedder string) (vs *vectorStore, stale bool, err error) {
-	db, err := chromem.NewPersistentDB(filepath.Join(dir), true)
-	if err != nil {
-		return nil, false, tutor.Wrap(err, tutor.EUNAVAILABLE, "open the vector store in %q", dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, false, tutor.Wrap(err, tutor.EUNAVAILABLE, "create the vector folder %q", dir)
+	}
+	db := chromem.NewDB()
+	path := filepath.Join(dir, "vectors.gob.gz")
+	if _, err := os.Stat(path); err == nil {
+		if err := db.ImportFromFile(path, ""); err != nil {
+			// A damaged file loses only vectors: every document is re-embedded from its text.
+			stale = true
+			db = chromem.NewDB()
+		}
 	}
 	name := collectionName + ":" + embedder
 	for other := range db.ListCollections() {
@@ -53,7 +65,21 @@ func openVectors(dir, embedder string) (vs *vectorStore, stale bool, err error) 
 	if err != nil {
 		return nil, false, tutor.Wrap(err, tutor.EUNAVAILABLE, "create the vector collection")
 	}
-	return &vectorStore{db: db, col: col}, stale, nil
+	return &vectorStore{db: db, col: col, path: path}, stale, nil
+}
+
+// save writes the collection to its file atomically.
+func (v *vectorStore) save() error {
+	tmp := v.path + ".tmp.gob.gz"
+	if err := v.db.ExportToFile(tmp, true, ""); err != nil {
+		os.Remove(tmp)
+		return tutor.Wrap(err, tutor.EUNAVAILABLE, "save the vectors")
+	}
+	if err := os.Rename(tmp, v.path); err != nil {
+		os.Remove(tmp)
+		return tutor.Wrap(err, tutor.EUNAVAILABLE, "save the vectors")
+	}
+	return nil
 }
 
 // add stores the vectors of chunks (already embedded).

@@ -27,7 +27,8 @@ var conformancePrompts = []string{
 // tokens exactly as a real Ollama does (/api/generate, raw, temperature 0, Ollama's default
 // repeat penalty), on the pretrained stories260K model and on tiny random llama
 // (SentencePiece) and qwen2 (byte-level BPE) models, with and without a LoRA adapter that
-// Ollama loads through /api/create.
+// Ollama loads through /api/create, and in every weight type (Q4_K with linear RoPE scaling).
+// Each model also runs by its Ollama name, read from Ollama's own store.
 func TestConformance(t *testing.T) {
 	srv := testenv.Ollama(t)
 	ol, err := ollama.New(srv.URL, nil)
@@ -40,21 +41,31 @@ func TestConformance(t *testing.T) {
 		path    string
 		adapter *model.Adapter
 		arch    string
+		prompts []string
 	}
 	var cases []tc
-	cases = append(cases, tc{name: "stories260k", path: testenv.Stories260K(t)})
+	cases = append(cases, tc{name: "stories260k", path: testenv.Stories260K(t), prompts: conformancePrompts})
 	for _, o := range []testmodel.Options{
 		{Arch: "llama", Seed: 21, Name: "conf-llama"},
 		{Arch: "qwen2", Seed: 22, Name: "conf-qwen2"},
 		{Arch: "llama", Type: ggml.Q8_0, Seed: 23, Name: "conf-llama-q8"},
+		{Arch: "llama", Type: ggml.Q4_K, Layers: 1, RopeScale: 4, Seed: 24, Name: "conf-llama-q4k-rope4"},
+		{Arch: "qwen2", Type: ggml.Q6_K, Layers: 1, Seed: 25, Name: "conf-qwen2-q6k"},
+		{Arch: "qwen2", Type: ggml.Q4_0, Seed: 26, Name: "conf-qwen2-q40"},
+		{Arch: "llama", Type: ggml.BF16, Seed: 27, Name: "conf-llama-bf16"},
 	} {
 		path := filepath.Join(dir, o.Name+".gguf")
 		if err := testmodel.Write(path, o); err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, tc{name: o.Name, path: path, arch: o.Arch})
+		// The weight-type variants check the quantized products on two prompts each.
+		prompts := conformancePrompts
+		if o.Type != ggml.F32 {
+			prompts = prompts[1:3]
+		}
+		cases = append(cases, tc{name: o.Name, path: path, arch: o.Arch, prompts: prompts})
 		if o.Type == ggml.F32 {
-			cases = append(cases, tc{name: o.Name + "-lora", path: path, arch: o.Arch, adapter: testmodel.Adapter(o, 4, o.Seed)})
+			cases = append(cases, tc{name: o.Name + "-lora", path: path, arch: o.Arch, adapter: testmodel.Adapter(o, 4, o.Seed), prompts: prompts})
 		}
 	}
 	ctx := context.Background()
@@ -87,7 +98,7 @@ func TestConformance(t *testing.T) {
 			// The same model read straight from Ollama's store (manifest → blobs, with the
 			// adapter layer when it has one) by its Ollama name.
 			store := builtin.New(builtin.Options{OllamaModels: srv.ModelsDir})
-			for _, p := range conformancePrompts {
+			for _, p := range c.prompts {
 				want, err := ol.Generate(ctx, llm.Request{Model: base, Raw: true, Prompt: p, Options: opts}, nil)
 				if err != nil {
 					t.Fatal(err)

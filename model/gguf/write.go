@@ -182,9 +182,11 @@ func (gw *Writer) WriteTensor(data []byte) error {
 		return tutor.Errorf(tutor.EINVALID, "gguf: tensor %q: %d bytes of data, want %d", t.Name, len(data), t.Bytes())
 	}
 	gw.next++
+	// Padding goes between tensors, none after the last: Ollama reads what follows the
+	// last tensor as another GGUF file and refuses trailing zeros.
 	e := &encoder{w: gw.w, n: int64(gw.off)}
-	e.write(data)
 	e.pad(gw.align)
+	e.write(data)
 	gw.off = uint64(e.n)
 	if e.err != nil {
 		gw.err = tutor.Wrap(e.err, tutor.EINTERNAL, "gguf: write tensor %q", t.Name)

@@ -24,46 +24,14 @@ import (
 // product rounded to float32, the products summed in float64.
 func MatVecF32GGML(w []float32, rows, cols int, x, y []float32) {
 	checkMatVec("MatVecF32GGML", len(w), rows*cols, cols, x, y, rows)
-	matVecRows(rows, cols, 4, func(r0, r1 int) {
-		if useAVX2 {
-			matVecF32F64AVX2(w[r0*cols:r1*cols], cols, x[:cols], y[r0:r1])
-			return
-		}
-		for r := r0; r < r1; r++ {
-			var s float64
-			for c, v := range w[r*cols : (r+1)*cols] {
-				s += float64(v * x[c])
-			}
-			y[r] = float32(s)
-		}
-	})
+	MatMulF32GGML(w, rows, cols, x[:cols], y[:rows], 1)
 }
 
 // MatVecF16GGML computes y = W·x for half-precision W with ggml's
 // semantics: x rounded to half, products summed in float64.
 func MatVecF16GGML(w []uint16, rows, cols int, x, y []float32) {
 	checkMatVec("MatVecF16GGML", len(w), rows*cols, cols, x, y, rows)
-	sp := getScratch(cols)
-	defer putScratch(sp)
-	xr := (*sp)[:cols]
-	RoundF16(xr, x[:cols])
-	matVecRows(rows, cols, 2, func(r0, r1 int) {
-		if useAVX512 && useAVX2 {
-			matVecF16F64AVX512(w[r0*cols:r1*cols], cols, xr, y[r0:r1])
-			return
-		}
-		if useAVX2 {
-			matVecF16F64AVX2(w[r0*cols:r1*cols], cols, xr, y[r0:r1])
-			return
-		}
-		for r := r0; r < r1; r++ {
-			var s float64
-			for c, h := range w[r*cols : (r+1)*cols] {
-				s += float64(F16ToF32(h) * xr[c])
-			}
-			y[r] = float32(s)
-		}
-	})
+	MatMulF16GGML(w, rows, cols, x[:cols], y[:rows], 1)
 }
 
 // QuantizeQ8_0 quantizes x (a multiple of 32 long) into dst as ggml's
@@ -100,14 +68,7 @@ func QuantizeQ8_0(dst []byte, x []float32) {
 func MatVecQ8_0GGML(w []byte, rows, cols int, x, y []float32) {
 	checkQ8(w, rows, cols)
 	checkMatVec("MatVecQ8_0GGML", len(x), cols, cols, x, y, rows)
-	bp := q8ScratchPool.Get().(*[]byte)
-	defer q8ScratchPool.Put(bp)
-	if n := cols / Q8_0BlockSize * Q8_0BlockBytes; cap(*bp) < n {
-		*bp = make([]byte, n)
-	}
-	xq := (*bp)[:cols/Q8_0BlockSize*Q8_0BlockBytes]
-	QuantizeQ8_0(xq, x[:cols])
-	MatVecQ8_0Q8(w, rows, cols, xq, y)
+	MatMulQ8_0GGML(w, rows, cols, x[:cols], y[:rows], 1)
 }
 
 var q8ScratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -122,29 +83,33 @@ func MatVecQ8_0Q8(w []byte, rows, cols int, xq []byte, y []float32) {
 	if len(xq) < rb {
 		panic("kernel: MatVecQ8_0Q8: quantized x is shorter than a row")
 	}
-	matVecRows(rows, rb, 1, func(r0, r1 int) {
-		if useAVX2 {
-			matVecQ8Q8AVX2(w[r0*rb:r1*rb], nb, xq, y[r0:r1])
-			return
-		}
-		for r := r0; r < r1; r++ {
-			row := w[r*rb : (r+1)*rb]
-			var sumf float32
-			for b := 0; b < nb; b++ {
-				blk := row[b*Q8_0BlockBytes : (b+1)*Q8_0BlockBytes]
-				xb := xq[b*Q8_0BlockBytes : (b+1)*Q8_0BlockBytes]
-				var sumi int32
-				for j, q := range blk[2:] {
-					sumi += int32(int8(q)) * int32(int8(xb[2+j]))
-				}
-				dw := F16ToF32(uint16(blk[0]) | uint16(blk[1])<<8)
-				dx := F16ToF32(uint16(xb[0]) | uint16(xb[1])<<8)
-				// Each conversion rounds, so no fused multiply-add forms.
-				sumf += float32(float32(sumi) * float32(dw*dx))
+	matVecRows(rows, rb, 1, func(r0, r1 int) { q8Rows(w, nb, xq, y, r0, r1) })
+}
+
+// q8Rows sets y[r0:r1] to the rows r0…r1-1 of the Q8_0 W times the quantized xq.
+func q8Rows(w []byte, nb int, xq []byte, y []float32, r0, r1 int) {
+	rb := nb * Q8_0BlockBytes
+	if useAVX2 {
+		matVecQ8Q8AVX2(w[r0*rb:r1*rb], nb, xq, y[r0:r1])
+		return
+	}
+	for r := r0; r < r1; r++ {
+		row := w[r*rb : (r+1)*rb]
+		var sumf float32
+		for b := 0; b < nb; b++ {
+			blk := row[b*Q8_0BlockBytes : (b+1)*Q8_0BlockBytes]
+			xb := xq[b*Q8_0BlockBytes : (b+1)*Q8_0BlockBytes]
+			var sumi int32
+			for j, q := range blk[2:] {
+				sumi += int32(int8(q)) * int32(int8(xb[2+j]))
 			}
-			y[r] = sumf
+			dw := F16ToF32(uint16(blk[0]) | uint16(blk[1])<<8)
+			dx := F16ToF32(uint16(xb[0]) | uint16(xb[1])<<8)
+			// Each conversion rounds, so no fused multiply-add forms.
+			sumf += float32(float32(sumi) * float32(dw*dx))
 		}
-	})
+		y[r] = sumf
+	}
 }
 
 var scratchPool = sync.Pool{New: func() any { s := make([]float32, 0, 4096); return &s }}

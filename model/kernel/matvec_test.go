@@ -259,3 +259,38 @@ func TestGGMLVariantsMatchGGMLPackage(t *testing.T) {
 		}
 	})
 }
+
+// TestMatMulGGMLEqualsRowByRow checks that the batched products give each
+// activation row exactly, bit for bit, what the matrix-vector product gives
+// it alone, so a token's result does not depend on its batch.
+func TestMatMulGGMLEqualsRowByRow(t *testing.T) {
+	withEachArch(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(23, 24))
+		for _, s := range [][3]int{{7, 96, 1}, {33, 576, 5}, {1100, 64, 3}, {300, 160, 9}} {
+			rows, cols, n := s[0], s[1], s[2]
+			x := randSlice(r, n*cols)
+			wf, wh, wq := randSlice(r, rows*cols), randF16(r, rows*cols), randQ8(r, rows, cols)
+			for _, c := range []struct {
+				name   string
+				batch  func(y []float32)
+				single func(x, y []float32)
+			}{
+				{"F32", func(y []float32) { MatMulF32GGML(wf, rows, cols, x, y, n) }, func(x, y []float32) { MatVecF32GGML(wf, rows, cols, x, y) }},
+				{"F16", func(y []float32) { MatMulF16GGML(wh, rows, cols, x, y, n) }, func(x, y []float32) { MatVecF16GGML(wh, rows, cols, x, y) }},
+				{"Q8_0", func(y []float32) { MatMulQ8_0GGML(wq, rows, cols, x, y, n) }, func(x, y []float32) { MatVecQ8_0GGML(wq, rows, cols, x, y) }},
+			} {
+				got := make([]float32, n*rows)
+				c.batch(got)
+				want := make([]float32, rows)
+				for tk := range n {
+					c.single(x[tk*cols:(tk+1)*cols], want)
+					for i, w := range want {
+						if g := got[tk*rows+i]; math.Float32bits(g) != math.Float32bits(w) {
+							t.Fatalf("%s %dx%d n=%d: row %d of token %d = %g, alone %g", c.name, rows, cols, n, i, tk, g, w)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -7,12 +7,16 @@ import (
 
 // A batch is one parallel call: tasks [0, n) handed out one at a time to the
 // caller and to helpers from the pool, so a core slowed by other work on a
-// shared machine takes fewer tasks instead of holding everyone up.
+// shared machine takes fewer tasks instead of holding everyone up. The call
+// returns once every task has finished, without waiting for helpers that
+// had no task: on a busy machine a helper may wake long after the caller
+// has done all the work, and then finds nothing left.
 type batch struct {
-	n    int64
-	next atomic.Int64
-	fn   func(worker, task int)
-	wg   sync.WaitGroup
+	n        int64
+	next     atomic.Int64
+	done     atomic.Int64
+	fn       func(worker, task int)
+	finished chan struct{} // closed by whoever finishes the last task
 }
 
 func (b *batch) work(worker int) {
@@ -22,6 +26,9 @@ func (b *batch) work(worker int) {
 			return
 		}
 		b.fn(worker, int(t))
+		if b.done.Add(1) == b.n {
+			close(b.finished)
+		}
 	}
 }
 
@@ -43,7 +50,6 @@ func startPool() {
 		go func() {
 			for r := range poolReqs {
 				r.b.work(r.worker)
-				r.b.wg.Done()
 			}
 		}()
 	}
@@ -51,8 +57,8 @@ func startPool() {
 
 // parallelFor runs fn(worker, task) for every task in [0, n) on up to
 // workers() goroutines, the caller included. worker is in [0, workers()) and
-// unique among the goroutines running at once, so fn may index per-worker
-// scratch space with it.
+// unique among the goroutines running fn for this call at once, so fn may
+// index per-worker scratch space with it.
 func parallelFor(n int, fn func(worker, task int)) {
 	w := workers()
 	if w > n {
@@ -65,13 +71,15 @@ func parallelFor(n int, fn func(worker, task int)) {
 		return
 	}
 	poolOnce.Do(startPool)
-	b := &batch{n: int64(n), fn: fn}
-	b.wg.Add(w - 1)
+	b := &batch{n: int64(n), fn: fn, finished: make(chan struct{})}
 	for i := 1; i < w; i++ {
-		poolReqs <- helperReq{b: b, worker: i}
+		select {
+		case poolReqs <- helperReq{b: b, worker: i}:
+		default: // every helper is busy: the caller does the rest
+		}
 	}
 	b.work(0)
-	b.wg.Wait()
+	<-b.finished
 }
 
 // Parallel splits [0, n) into chunks of at least grain indices and runs

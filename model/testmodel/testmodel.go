@@ -27,6 +27,9 @@ type Options struct {
 	Tied    bool      // no output.weight: the output projection shares token_embd
 	Seed    uint64
 	Name    string // general.name; default "tiny-<arch>"
+	// RopeScale, when above 1, writes linear RoPE scaling with this factor (positions are
+	// divided by it), as models extended to longer contexts carry.
+	RopeScale float32
 }
 
 // Bench returns the options of the ~110M-parameter llama-shaped benchmark model
@@ -114,6 +117,10 @@ func Write(path string, o Options) error {
 		{Key: a + ".attention.layer_norm_rms_epsilon", Value: gguf.Float32(1e-5)},
 		{Key: a + ".rope.freq_base", Value: gguf.Float32(map[string]float32{"llama": 10000, "qwen2": 1000000}[a])},
 		{Key: a + ".vocab_size", Value: gguf.Uint32(uint32(o.Vocab))},
+	}
+	if o.RopeScale > 1 {
+		kv = append(kv, gguf.KV{Key: a + ".rope.scaling.type", Value: gguf.String("linear")},
+			gguf.KV{Key: a + ".rope.scaling.factor", Value: gguf.Float32(o.RopeScale)})
 	}
 	kv = append(kv, v.kv...)
 	tensors := o.tensors()

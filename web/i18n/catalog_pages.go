@@ -22,6 +22,6 @@ func init() {
 		"train.empty_body":      {"A trainer starts a run above: upload a dataset, choose a base model, start.", "训练师可在上方开始训练：上传数据集，选择基础模型，然后开始。"},
 		"evaluate.intro":        {"Run an evaluation suite over the variants and compare metrics per category.", "在各变体上运行评估套件，按类别比较指标。"},
 		"evaluate.empty_title":  {"No evaluation runs yet", "还没有评估记录"},
-		"evaluate.empty_body":   {"Evaluation is not available in this build yet.", "此版本尚不支持评估。"},
+		"evaluate.empty_body":   {"Start a run above: choose a suite and the variants to compare.", "在上方开始一次评估：选择套件和要比较的变体。"},
 	})
 }
