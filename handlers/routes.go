@@ -37,6 +37,7 @@ func (h *Handler) routeTable() []route {
 		{http.MethodGet, "/train", h.trainShow, ActView},
 		{http.MethodPost, "/train", h.trainStart, ActTrain},
 		{http.MethodPost, "/train/preview", h.trainPreview, ActTrain},
+		{http.MethodPost, "/train/preset", h.trainPreset, ActTrain},
 		{http.MethodGet, "/train/:id", h.trainRun, ActView},
 		{http.MethodGet, "/train/:id/events", h.trainEvents, ActView},
 		{http.MethodGet, "/adapters/:name/adapter.gguf", h.adapterGGUF, ActView},

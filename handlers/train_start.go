@@ -31,10 +31,9 @@ func (h *Handler) trainStart(c echo.Context) error {
 	if _, err := finetune.Adapter(h.Store, name); err == nil {
 		return tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already; choose another name", name)
 	}
-	base := filepath.Base(strings.TrimSpace(c.FormValue("base")))
-	basePath := filepath.Join(h.Store.Path("models"), base)
-	if _, err := os.Stat(basePath); base == "." || err != nil {
-		return tutor.Errorf(tutor.EINVALID, "field \"base\": no model %q in the workspace's models folder", c.FormValue("base"))
+	base, err := h.trainBase(c.FormValue("base"))
+	if err != nil {
+		return err
 	}
 	fname, data, err := formFile(c, "dataset")
 	if err != nil {
@@ -44,9 +43,24 @@ func (h *Handler) trainStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	j, err := h.Jobs.Submit(ctx(c), finetune.JobKind, "Train "+name, finetune.JobParams{
-		Base: basePath, BaseName: strings.TrimSuffix(base, filepath.Ext(base)), Dataset: path, Name: name,
-		ValFraction: val, Config: cfg}, callerName(c))
+	return h.submitTrain(c, base, finetune.JobParams{Dataset: path, Name: name, ValFraction: val, Config: cfg})
+}
+
+// trainBase is the model file named by a form's "base" field, in the workspace's models folder.
+func (h *Handler) trainBase(field string) (string, error) {
+	base := filepath.Base(strings.TrimSpace(field))
+	path := filepath.Join(h.Store.Path("models"), base)
+	if _, err := os.Stat(path); base == "." || err != nil {
+		return "", tutor.Errorf(tutor.EINVALID, "field \"base\": no model %q in the workspace's models folder", field)
+	}
+	return path, nil
+}
+
+// submitTrain queues a training run of p on the base model file and answers with the run's
+// page (a redirect, or its id and URL as JSON).
+func (h *Handler) submitTrain(c echo.Context, base string, p finetune.JobParams) error {
+	p.Base, p.BaseName = base, strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
+	j, err := h.Jobs.Submit(ctx(c), finetune.JobKind, "Train "+p.Name, p, callerName(c))
 	if err != nil {
 		return err
 	}

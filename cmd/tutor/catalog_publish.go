@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -90,7 +86,8 @@ func (s *servingCatalog) Publish(ctx context.Context, modelName, name, by string
 			return nil, err
 		}
 		rec.Adapter = adapter.Name
-		if rec.Digest, err = fileDigest(adapter.Path); err != nil {
+		// Uploading again only returns the digest: Ollama has the blob already.
+		if rec.Digest, err = s.Ollama.UploadBlob(ctx, adapter.Path); err != nil {
 			return nil, err
 		}
 	}
@@ -156,18 +153,4 @@ func chatFormat(path string) (chat.Template, bool) {
 		set[t] = true
 	}
 	return chat.Detect(jinja, f.Architecture(), func(t string) bool { return set[t] }), true
-}
-
-// fileDigest is the file's digest as Ollama names blobs: "sha256:<hex>".
-func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", tutor.Wrap(err, tutor.ENOTFOUND, "no file %s", path)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", tutor.Wrap(err, tutor.EINTERNAL, "read %s", path)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -39,6 +39,7 @@ func TestBrowserUploadIndexAskCite(t *testing.T) {
 
 	cfg := DefaultConfig()
 	cfg.Data, cfg.Addr, cfg.LogLevel = t.TempDir(), "127.0.0.1:0", slog.LevelWarn
+	cfg.DemoDocs = false // the uploaded document is the only one, so its row tells when indexing is done
 	cfg.DemoDocs = false // the uploaded document alone, so the retrieved passage must be its
 	m := NewMain(cfg, io.Discard)
 	if err := m.Run(context.Background()); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tutor"
+	"tutor/demo"
 	"tutor/finetune"
 	"tutor/llm"
 	"tutor/llm/builtin"
@@ -86,10 +87,11 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	teacher := fs.String("teacher", "", "with -generate-from: a GGUF file (built-in engine) or, with -ollama, an Ollama model")
 	genOut := fs.String("o", "qa.jsonl", "with -generate-from: the JSONL file to write")
 	perChunk := fs.Int("pairs", 3, "with -generate-from: pairs asked per passage")
+	preset := fs.String("preset", "", "demo: train on the demo company's question/answer pairs with the preset's settings; needs only -base")
 	cfg := finetune.DefaultTrainConfig()
 	targets := trainFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: tutor train -base MODEL -dataset FILE [flags]")
+		fmt.Fprintln(fs.Output(), "Usage: tutor train -base MODEL -dataset FILE [flags], or tutor train -preset demo -base MODEL")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -98,7 +100,14 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	if *genFrom != "" {
 		return generateRun(ctx, env, *genFrom, *teacher, *genOut, *perChunk)
 	}
-	if *base == "" || *dataset == "" {
+	if *preset != "" {
+		if err := usePreset(fs, *preset, &cfg, targets, val); err != nil {
+			return err
+		}
+		if *base == "" {
+			return tutor.Errorf(tutor.EINVALID, "-preset needs -base")
+		}
+	} else if *base == "" || *dataset == "" {
 		return tutor.Errorf(tutor.EINVALID, "-base and -dataset are required")
 	}
 	var err error
@@ -119,31 +128,15 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 		return tutor.Wrap(err, tutor.ENOTFOUND, "base model %s", *base)
 	}
 	baseName := strings.TrimSuffix(filepath.Base(absBase), filepath.Ext(absBase))
-	if *name == "" {
-		*name = baseName + "-" + time.Now().UTC().Format("20060102-150405")
-	}
-	if err := finetune.CheckAdapterName(*name); err != nil {
-		return err
-	}
-	f, err := os.Open(*dataset)
-	if err != nil {
-		return tutor.Wrap(err, tutor.ENOTFOUND, "dataset %s", *dataset)
-	}
-	defer f.Close()
 	s, err := store.Open(ctx, env.Config.Data)
 	if err != nil {
 		return err
 	}
-	if _, err := finetune.Adapter(s, *name); err == nil {
-		s.Close()
-		return tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already", *name)
-	}
-	path, recs, err := finetune.StoreDataset(s, *dataset, f)
+	path, err := trainDataset(ctx, env, s, *preset, *dataset, name, baseName)
 	s.Close()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%d records from %s\n", len(recs), *dataset)
 	j, err := runJob(ctx, env, finetune.JobKind, "Train "+*name, finetune.JobParams{
 		Base: absBase, BaseName: baseName, Dataset: path, Name: *name, ValFraction: *val, Config: cfg})
 	if err != nil {
@@ -154,6 +147,69 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "adapter %s: %s\n", *name, filepath.Join(env.Config.Data, "adapters", *name))
 	return nil
+}
+
+// usePreset replaces cfg, targets and val by the named preset's settings; the dataset is the
+// preset's own, so neither -dataset nor a training setting may be given with it.
+func usePreset(fs *flag.FlagSet, preset string, cfg *finetune.TrainConfig, targets *string, val *float64) error {
+	if preset != finetune.DemoPresetName {
+		return tutor.Errorf(tutor.EINVALID, "-preset %q: the only preset is %s", preset, finetune.DemoPresetName)
+	}
+	settings := flag.NewFlagSet("settings", flag.ContinueOnError)
+	trainFlags(settings, &finetune.TrainConfig{})
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if settings.Lookup(f.Name) != nil || f.Name == "val" || f.Name == "dataset" {
+			if err == nil {
+				err = tutor.Errorf(tutor.EINVALID, "-%s cannot be combined with -preset, which sets the dataset and the training settings", f.Name)
+			}
+		}
+	})
+	var names []string
+	*cfg, *val = finetune.DemoPresetConfig()
+	for _, t := range cfg.LoRA.Targets {
+		names = append(names, string(t))
+	}
+	*targets = strings.Join(names, ",")
+	return err
+}
+
+// trainDataset checks the adapter's name (choosing one when *name is empty) and stores the
+// dataset in the workspace s: the preset's, or the file dataset.
+func trainDataset(ctx context.Context, env *Env, s *store.Store, preset, dataset string, name *string, baseName string) (string, error) {
+	if preset != "" {
+		if *name == "" {
+			n, err := finetune.FreeAdapterName(ctx, s, finetune.DemoPresetName)
+			if err != nil {
+				return "", err
+			}
+			*name = n
+		}
+		if _, err := finetune.Adapter(s, *name); err == nil {
+			return "", tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already", *name)
+		}
+		fmt.Fprintf(env.Stdout, "the %s preset: the demo company's question/answer pairs\n", preset)
+		return finetune.StorePresetDataset(s, finetune.DemoPresetDataset, demo.Preset)
+	}
+	if *name == "" {
+		*name = baseName + "-" + time.Now().UTC().Format("20060102-150405")
+	}
+	if err := finetune.CheckAdapterName(*name); err != nil {
+		return "", err
+	}
+	if _, err := finetune.Adapter(s, *name); err == nil {
+		return "", tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already", *name)
+	}
+	f, err := os.Open(dataset)
+	if err != nil {
+		return "", tutor.Wrap(err, tutor.ENOTFOUND, "dataset %s", dataset)
+	}
+	defer f.Close()
+	path, recs, err := finetune.StoreDataset(s, dataset, f)
+	if err == nil {
+		fmt.Fprintf(env.Stdout, "%d records from %s\n", len(recs), dataset)
+	}
+	return path, err
 }
 
 // generateRun writes question/answer pairs about a document, asked of a teacher model, as chat

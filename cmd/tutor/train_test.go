@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"tutor/finetune"
 	"tutor/internal/testenv"
 )
 
@@ -47,5 +49,40 @@ func TestTrainExportAndServe(t *testing.T) {
 	m := startTutor(t, dir, nil)
 	if got := tagNames(t, m.URL()); !slices.Contains(got, "stories:tuned-qa") {
 		t.Fatalf("/api/tags = %v, want stories:tuned-qa among them", got)
+	}
+}
+
+// TestTrainPreset trains with `tutor train -preset demo` on stories260K: the adapter is named
+// demo and trained with the preset's settings on its 50 pairs; a training setting given with
+// the preset, and an unknown preset, are refused.
+func TestTrainPreset(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(testenv.Stories260K(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, modelsFolder, "stories.gguf")
+	os.MkdirAll(filepath.Dir(base), 0o755)
+	if err := os.WriteFile(base, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TUTOR_DATA": dir}
+	if code, _, errOut := runCLI(t, env, "train", "-preset", "demo", "-base", base, "-rank", "4"); code == 0 || !strings.Contains(errOut, "-rank cannot be combined with -preset") {
+		t.Fatalf("-rank with -preset: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "train", "-preset", "other", "-base", base); code == 0 || !strings.Contains(errOut, "the only preset is demo") {
+		t.Fatalf("unknown preset: exit %d %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, env, "train", "-preset", "demo", "-base", base)
+	if code != 0 || !strings.Contains(out, "adapter demo:") {
+		t.Fatalf("train -preset demo: exit %d\n%s\n%s", code, out, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "adapters", "demo", "adapter.json"))
+	var ad finetune.AdapterInfo
+	if err == nil {
+		err = json.Unmarshal(b, &ad)
+	}
+	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 50 {
+		t.Fatalf("demo adapter: %s %v", b, err)
 	}
 }

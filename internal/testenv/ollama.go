@@ -111,7 +111,7 @@ func StartOllama(bin string) (*OllamaServer, error) {
 		"OLLAMA_NUM_PARALLEL=1",
 	)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	s.cmd.SysProcAttr = serverAttr()
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start ollama: %w", err)
