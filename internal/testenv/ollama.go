@@ -164,7 +164,9 @@ func (s *OllamaServer) Log() string {
 }
 
 // CreateModel creates model name in the server from the GGUF file at path, with optional GGUF
-// LoRA adapter files, uploading each file as a blob first.
+// LoRA adapter files, uploading each file as a blob first. The model runs on one thread: with
+// Ollama's default of one per core its threads spin against the tests' own work on a small
+// machine, and a tiny model generates hundreds of times slower.
 func (s *OllamaServer) CreateModel(tb testing.TB, name, path string, adapters ...string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -174,7 +176,8 @@ func (s *OllamaServer) CreateModel(tb testing.TB, name, path string, adapters ..
 	if err != nil {
 		tb.Fatalf("testenv: upload %s: %v", path, err)
 	}
-	req := &api.CreateRequest{Model: name, Files: map[string]string{filepath.Base(path): digest}}
+	req := &api.CreateRequest{Model: name, Files: map[string]string{filepath.Base(path): digest},
+		Parameters: map[string]any{"num_thread": 1}}
 	if len(adapters) > 0 {
 		req.Adapters = map[string]string{}
 		for _, a := range adapters {
