@@ -183,7 +183,11 @@ func benchOllamaRun(ctx context.Context, ol *ollama.Backend, path string, t ggml
 		return speed{}, err
 	}
 	text := m.Tokenizer.Decode(benchPrompt(m, prompt)[1:])
-	opts := map[string]any{"temperature": 0, "num_ctx": prompt + decode + 64, "num_predict": decode, "seed": 1}
+	// Random weights fall into repeating one token, and Ollama aborts a generation after 30
+	// repeats of a token without reporting its timings; a strong repeat penalty keeps the
+	// continuation going for the whole decode length at the cost of a little sampling work.
+	opts := map[string]any{"temperature": 0, "num_ctx": prompt + decode + 64, "num_predict": decode, "seed": 1,
+		"repeat_penalty": 3, "repeat_last_n": 64}
 	run := func(p string, n int) (api.Metrics, error) {
 		var met api.Metrics
 		o := maps.Clone(opts)
