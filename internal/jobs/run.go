@@ -39,12 +39,15 @@ func (r *Runner) startQueued() {
 		if busy {
 			continue
 		}
+		// The job is marked running and its cancel registered under one lock, so Cancel never
+		// sees a running job it cannot reach.
+		r.mu.Lock()
 		started, err := r.store.StartJob(r.ctx, j.ID)
 		if err != nil {
+			r.mu.Unlock()
 			continue // cancelled meanwhile
 		}
 		ctx, cancel := context.WithCancelCause(r.ctx)
-		r.mu.Lock()
 		r.running[j.ID] = cancel
 		r.perKind[j.Kind]++
 		r.workers.Add(1)

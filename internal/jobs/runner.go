@@ -198,6 +198,14 @@ func (r *Runner) Cancel(ctx context.Context, id int64) error {
 		return err
 	}
 	if !ok {
+		// The runner may have started the job between the two checks.
+		r.mu.Lock()
+		cancel, running := r.running[id]
+		r.mu.Unlock()
+		if running {
+			cancel(errCancelled)
+			return nil
+		}
 		j, err := r.store.Job(ctx, id)
 		if err != nil {
 			return err
