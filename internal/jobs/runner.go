@@ -186,11 +186,7 @@ func (r *Runner) Submit(ctx context.Context, kind, title string, params any, cre
 
 // Cancel stops a queued or running job.
 func (r *Runner) Cancel(ctx context.Context, id int64) error {
-	r.mu.Lock()
-	cancel, running := r.running[id]
-	r.mu.Unlock()
-	if running {
-		cancel(errCancelled)
+	if r.cancelRunning(id) {
 		return nil
 	}
 	ok, err := r.store.CancelQueuedJob(ctx, id)
@@ -199,11 +195,7 @@ func (r *Runner) Cancel(ctx context.Context, id int64) error {
 	}
 	if !ok {
 		// The runner may have started the job between the two checks.
-		r.mu.Lock()
-		cancel, running := r.running[id]
-		r.mu.Unlock()
-		if running {
-			cancel(errCancelled)
+		if r.cancelRunning(id) {
 			return nil
 		}
 		j, err := r.store.Job(ctx, id)
@@ -217,6 +209,17 @@ func (r *Runner) Cancel(ctx context.Context, id int64) error {
 		r.hub.Publish(id, Event{Job: *j, Done: true})
 	}
 	return nil
+}
+
+// cancelRunning cancels job id if this runner is running it.
+func (r *Runner) cancelRunning(id int64) bool {
+	r.mu.Lock()
+	cancel, running := r.running[id]
+	r.mu.Unlock()
+	if running {
+		cancel(errCancelled)
+	}
+	return running
 }
 
 // Shutdown stops in order: no new jobs are accepted or started, running jobs are cancelled
