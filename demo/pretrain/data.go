@@ -2,6 +2,7 @@ package pretrain
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"tutor"
@@ -60,7 +61,7 @@ func Tokenizer(ctx context.Context, r Recipe) (tokenizer.Vocab, *tokenizer.Token
 	}
 	// The vocabulary is padded to exactly r.Vocab with unused tokens, so the shape is the recipe's.
 	for i := 0; len(v.Tokens) < r.Vocab; i++ {
-		v.Tokens = append(v.Tokens, "<|unused_"+itoa(i)+"|>")
+		v.Tokens = append(v.Tokens, "<|unused_"+strconv.Itoa(i)+"|>")
 		v.Types = append(v.Types, tokenizer.TypeUnused)
 	}
 	if len(v.Tokens) != r.Vocab {
@@ -129,15 +130,4 @@ func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.To
 	}
 	d.Val, err = fill(r.ValTokens)
 	return d, err
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }

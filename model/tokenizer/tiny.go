@@ -99,6 +99,13 @@ func TinyBPE(corpus []string, size int, specials ...string) Vocab {
 		v.Merges = append(v.Merges, m.left+" "+m.right)
 		v.Tokens = append(v.Tokens, m.left+m.right)
 	}
+	return finishBPE(v, specials)
+}
+
+// finishBPE completes a byte-level BPE vocabulary whose Tokens are the byte characters and
+// the merges: every token normal, then <|endoftext|> (BOS and EOS) and the special tokens as
+// control tokens; texts made unique.
+func finishBPE(v Vocab, specials []string) Vocab {
 	v.Types = make([]int32, len(v.Tokens))
 	for i := range v.Types {
 		v.Types[i] = TypeNormal

@@ -85,16 +85,7 @@ func (b *BPETrainer) Train(size int, specials ...string) (Vocab, error) {
 		m.merge(p, id)
 	}
 	v.Tokens = syms
-	v.Types = make([]int32, len(v.Tokens))
-	for i := range v.Types {
-		v.Types[i] = TypeNormal
-	}
-	v.BOS, v.EOS = len(v.Tokens), len(v.Tokens)
-	for _, s := range append([]string{"<|endoftext|>"}, specials...) {
-		v.Tokens = append(v.Tokens, s)
-		v.Types = append(v.Types, TypeControl)
-	}
-	return dedupe(v), nil
+	return finishBPE(v, specials), nil
 }
 
 // Words is the number of distinct words counted so far.
