@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -43,24 +44,31 @@ func (h *Handler) jobEvents(c echo.Context) error {
 			return nil
 		}
 	}
+	h.pumpJobEvents(rctx, s, sub.C, func(ev jobs.Event) bool {
+		return h.sendJobEvent(c, s, ev, &after) == nil && !ev.Done
+	})
+	return nil
+}
+
+// pumpJobEvents hands each of a job's events to send, with keep-alive comments in between,
+// until send returns false, the subscription ends (a subscriber dropped for falling behind:
+// the browser reconnects for a fresh snapshot), the client leaves or the server stops.
+func (h *Handler) pumpJobEvents(rctx context.Context, s *sseStream, events <-chan jobs.Event, send func(jobs.Event) bool) {
 	beat := time.NewTicker(sseHeartbeat)
 	defer beat.Stop()
 	for {
 		select {
 		case <-rctx.Done():
-			return nil
+			return
 		case <-h.stopping:
-			return nil
+			return
 		case <-beat.C:
 			if s.Comment("keep-alive") != nil {
-				return nil
+				return
 			}
-		case ev, ok := <-sub.C:
-			if !ok {
-				return nil // dropped for falling behind: the browser reconnects for a fresh snapshot
-			}
-			if err := h.sendJobEvent(c, s, ev, &after); err != nil || ev.Done {
-				return nil
+		case ev, ok := <-events:
+			if !ok || !send(ev) {
+				return
 			}
 		}
 	}

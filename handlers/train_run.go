@@ -9,6 +9,7 @@ import (
 
 	"tutor"
 	"tutor/finetune"
+	"tutor/internal/jobs"
 	"tutor/store"
 	webjobs "tutor/web/jobs"
 	"tutor/web/train"
@@ -53,39 +54,22 @@ func (h *Handler) trainEvents(c echo.Context) error {
 	if err != nil {
 		return nil
 	}
-	beat := time.NewTicker(sseHeartbeat)
-	defer beat.Stop()
 	var last time.Time
-	for {
-		select {
-		case <-rctx.Done():
-			return nil
-		case <-h.stopping:
-			return nil
-		case <-beat.C:
-			if s.Comment("keep-alive") != nil {
-				return nil
-			}
-		case ev, ok := <-sub.C:
-			if !ok {
-				return nil
-			}
-			job := ev.Job
-			if ev.Done || time.Since(last) > 500*time.Millisecond {
-				last = time.Now()
-				if s.SendHTML("chart", "", train.ChartPart(runChart(h.Store, &job))) != nil {
-					return nil
-				}
-			}
-			name := "status"
-			if ev.Done {
-				name = "done"
-			}
-			if s.SendHTML(name, "", webjobs.Status(h.jobView(c, &job))) != nil || ev.Done {
-				return nil
+	h.pumpJobEvents(rctx, s, sub.C, func(ev jobs.Event) bool {
+		job := ev.Job
+		if ev.Done || time.Since(last) > 500*time.Millisecond {
+			last = time.Now()
+			if s.SendHTML("chart", "", train.ChartPart(runChart(h.Store, &job))) != nil {
+				return false
 			}
 		}
-	}
+		name := "status"
+		if ev.Done {
+			name = "done"
+		}
+		return s.SendHTML(name, "", webjobs.Status(h.jobView(c, &job))) == nil && !ev.Done
+	})
+	return nil
 }
 
 // trainJob is the training job named by :id.
