@@ -2,24 +2,57 @@ package finetune
 
 import (
 	"math"
+	"runtime"
+	"sync"
+
+	"tutor/model/kernel"
 )
+
+// attnBlock is the number of query rows whose scores are computed together: scores above the
+// diagonal are never computed, so causal attention costs about half of a full T×T product.
+const attnBlock = 64
 
 // attentionForward is causal grouped-query attention. For query head h and its key/value
 // head g = h/(H/KV): att_h = softmax_row(q_h·k_gᵀ/√hd, masked to u ≤ t) [T,T], out_h = att_h·v_g.
-// q [T,H·hd], k and v [T,KV·hd] → out [T,H·hd], att [H,T,T] kept for the backward pass.
+// q [T,H·hd], k and v [T,KV·hd] → out [T,H·hd], att [H,T,T] kept for the backward pass, zero
+// above the diagonal.
 func attentionForward(out, att, q, k, v []float32, T, H, KV, hd int) {
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	group := H / KV
 	for h := range H {
 		g := h / group
 		P := att[h*T*T : (h+1)*T*T]
-		gemm(false, true, T, T, hd, scale, q[h*hd:], H*hd, k[g*hd:], KV*hd, 0, P, T)
-		for t := range T {
-			row := P[t*T : (t+1)*T]
-			softmaxCausal(row, t+1)
+		for r0 := 0; r0 < T; r0 += attnBlock {
+			r1 := min(r0+attnBlock, T)
+			gemm(false, true, r1-r0, r1, hd, scale, q[r0*H*hd+h*hd:], H*hd, k[g*hd:], KV*hd, 0, P[r0*T:], T)
 		}
-		gemm(false, false, T, hd, T, 1, P, T, v[g*hd:], KV*hd, 0, out[h*hd:], H*hd)
+		parallelRows(T, func(t int) { softmaxCausal(P[t*T:(t+1)*T], t+1) })
+		for r0 := 0; r0 < T; r0 += attnBlock {
+			r1 := min(r0+attnBlock, T)
+			gemm(false, false, r1-r0, hd, r1, 1, P[r0*T:], T, v[g*hd:], KV*hd, 0, out[r0*H*hd+h*hd:], H*hd)
+		}
 	}
+}
+
+// parallelRows calls f(t) for t in [0,T) on every core, in interleaved rows so that the
+// longer rows at the end of a causal matrix are shared evenly.
+func parallelRows(T int, f func(t int)) {
+	workers := min(runtime.GOMAXPROCS(0), T/16)
+	if workers <= 1 {
+		for t := range T {
+			f(t)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for t := w; t < T; t += workers {
+				f(t)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // softmaxCausal replaces row[:n] by its softmax and zeroes the masked rest.
@@ -28,13 +61,13 @@ func softmaxCausal(row []float32, n int) {
 	for _, s := range row[1:n] {
 		mx = max(mx, s)
 	}
-	var sum float64
+	var sum float32
 	for u := range n {
-		e := math.Exp(float64(row[u] - mx))
-		row[u] = float32(e)
+		e := kernel.Exp32(row[u] - mx)
+		row[u] = e
 		sum += e
 	}
-	inv := float32(1 / sum)
+	inv := 1 / sum
 	for u := range n {
 		row[u] *= inv
 	}
@@ -43,7 +76,8 @@ func softmaxCausal(row []float32, n int) {
 
 // attentionBackward writes dq [T,H·hd] and dk, dv [T,KV·hd] from dout [T,H·hd]:
 // dv_g += att_hᵀ·dout_h, dP = dout_h·v_gᵀ, dS = att ⊙ (dP − rowsum(att ⊙ dP)),
-// dq_h = dS·k_g/√hd, dk_g += dSᵀ·q_h/√hd. dS [T,T] is scratch.
+// dq_h = dS·k_g/√hd, dk_g += dSᵀ·q_h/√hd. dS [T,T] is scratch. Like the forward pass it only
+// touches the blocks on and below the diagonal.
 func attentionBackward(dq, dk, dv, dout, att, q, k, v, dS []float32, T, H, KV, hd int) {
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	group := H / KV
@@ -52,9 +86,16 @@ func attentionBackward(dq, dk, dv, dout, att, q, k, v, dS []float32, T, H, KV, h
 	for h := range H {
 		g := h / group
 		P := att[h*T*T : (h+1)*T*T]
-		gemm(true, false, T, hd, T, 1, P, T, dout[h*hd:], H*hd, 1, dv[g*hd:], KV*hd)
-		gemm(false, true, T, T, hd, 1, dout[h*hd:], H*hd, v[g*hd:], KV*hd, 0, dS, T)
-		for t := range T {
+		// Key rows [c0,c1) get contributions from query rows t ≥ c0 only.
+		for c0 := 0; c0 < T; c0 += attnBlock {
+			c1 := min(c0+attnBlock, T)
+			gemm(true, false, c1-c0, hd, T-c0, 1, P[c0*T+c0:], T, dout[c0*H*hd+h*hd:], H*hd, 1, dv[c0*KV*hd+g*hd:], KV*hd)
+		}
+		for r0 := 0; r0 < T; r0 += attnBlock {
+			r1 := min(r0+attnBlock, T)
+			gemm(false, true, r1-r0, r1, hd, 1, dout[r0*H*hd+h*hd:], H*hd, v[g*hd:], KV*hd, 0, dS[r0*T:], T)
+		}
+		parallelRows(T, func(t int) {
 			p, d := P[t*T:t*T+t+1], dS[t*T:(t+1)*T]
 			var dot float32
 			for u, pu := range p {
@@ -64,8 +105,14 @@ func attentionBackward(dq, dk, dv, dout, att, q, k, v, dS []float32, T, H, KV, h
 				d[u] = pu * (d[u] - dot)
 			}
 			clear(d[t+1:])
+		})
+		for r0 := 0; r0 < T; r0 += attnBlock {
+			r1 := min(r0+attnBlock, T)
+			gemm(false, false, r1-r0, hd, r1, scale, dS[r0*T:], T, k[g*hd:], KV*hd, 0, dq[r0*H*hd+h*hd:], H*hd)
 		}
-		gemm(false, false, T, hd, T, scale, dS, T, k[g*hd:], KV*hd, 0, dq[h*hd:], H*hd)
-		gemm(true, false, T, hd, T, scale, dS, T, q[h*hd:], H*hd, 1, dk[g*hd:], KV*hd)
+		for c0 := 0; c0 < T; c0 += attnBlock {
+			c1 := min(c0+attnBlock, T)
+			gemm(true, false, c1-c0, hd, T-c0, scale, dS[c0*T+c0:], T, q[c0*H*hd+h*hd:], H*hd, 1, dk[c0*KV*hd+g*hd:], KV*hd)
+		}
 	}
 }
