@@ -14,7 +14,7 @@ import (
 
 // Version identifies the generator; a change to any template or list changes it, so a model's
 // recipe (recorded in its GGUF metadata) names the corpus it was trained on.
-const Version = "corpus-1"
+const Version = "corpus-2"
 
 // Kind is what a document teaches.
 type Kind string
@@ -55,7 +55,7 @@ func (d Doc) String() string {
 type Options struct {
 	Seed uint64
 	// Mix is the share of each kind, in the order Handbook, Knowledge, Reading, Chat;
-	// zero means 35/15/30/20.
+	// zero means 25/15/40/20.
 	Mix [4]float64
 	// Chinese is the share of documents in Chinese; zero means 0.5.
 	Chinese float64
@@ -66,6 +66,9 @@ type Options struct {
 	// NotCovered is the answer when the passages do not hold the answer. Nil uses
 	// DefaultNotCovered.
 	NotCovered func(lang string) string
+	// Chunk cuts a document into the passages retrieval would return; it must be the
+	// application's chunker. Nil uses SectionChunks.
+	Chunk func(doc, text string) []Passage
 }
 
 // Generator yields an endless, reproducible sequence of documents.
@@ -78,7 +81,7 @@ type Generator struct {
 // New returns a Generator; the same Options give the same sequence on every machine.
 func New(o Options) *Generator {
 	if o.Mix == [4]float64{} {
-		o.Mix = [4]float64{0.35, 0.15, 0.30, 0.20}
+		o.Mix = [4]float64{0.25, 0.15, 0.40, 0.20}
 	}
 	if o.Chinese == 0 {
 		o.Chinese = 0.5
@@ -88,6 +91,9 @@ func New(o Options) *Generator {
 	}
 	if o.NotCovered == nil {
 		o.NotCovered = DefaultNotCovered
+	}
+	if o.Chunk == nil {
+		o.Chunk = SectionChunks
 	}
 	return &Generator{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x7475746f72))}
 }

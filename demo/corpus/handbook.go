@@ -21,19 +21,7 @@ var topicTitles = map[string]name{
 // handbook renders one document of a fresh fictional company: a handbook, a policy, meeting
 // minutes or a sales report.
 func (g *Generator) handbook(lang string) Doc {
-	c := newCompany(g.rng)
-	var text string
-	switch g.rng.IntN(4) {
-	case 0:
-		text = g.renderHandbook(c, lang)
-	case 1:
-		text = g.renderPolicy(c, lang)
-	case 2:
-		text = g.renderMinutes(c, lang)
-	default:
-		text = g.renderReport(c, lang)
-	}
-	return Doc{Kind: Handbook, Lang: lang, Text: text}
+	return Doc{Kind: Handbook, Lang: lang, Text: g.otherDocument(newCompany(g.rng), lang)}
 }
 
 func statement(f fact, lang string) string {
@@ -61,8 +49,8 @@ func (g *Generator) renderHandbook(c *company, lang string) string {
 		} else {
 			fmt.Fprintf(&b, "## %s\n\n", title.en)
 		}
-		for _, f := range by[t] {
-			b.WriteString(statement(f, lang))
+		for _, part := range g.section(by[t], lang) {
+			b.WriteString(part)
 			b.WriteString(pick(g.rng, []string{" ", "\n\n"}))
 		}
 		b.WriteString("\n\n")
@@ -146,4 +134,34 @@ func (g *Generator) renderReport(c *company, lang string) string {
 		fmt.Fprintf(&b, "\n%s had the highest revenue at RMB %.1f million. The lead product this quarter was the %s. The analysis follows the company's %s method.\n", capitalize(best.en), float64(bestRev)/100, product.en, c.method.name.en)
 	}
 	return b.String()
+}
+
+// handbookKnowledge is the generic topic whose sentences pad a handbook section, by section.
+var handbookKnowledge = map[string]string{
+	"okr": "Setting OKRs", "sales": "Analysing sales", "meeting": "Running meetings",
+	"engineering": "Code review", "expense": "Travel and expenses", "onboarding": "Onboarding new employees",
+	"support": "Customer service", "leave": "Performance reviews", "method": "Running meetings",
+}
+
+// section is the sentences of a handbook section: its facts among zero to four general
+// sentences on the topic, as real handbooks mix their rules with explanation.
+func (g *Generator) section(facts []fact, lang string) []string {
+	var pad []string
+	for _, k := range knowledgeTopics {
+		if len(facts) > 0 && k.title.en == handbookKnowledge[facts[0].topic] {
+			pad = k.en
+			if lang == "zh" {
+				pad = k.zh
+			}
+		}
+	}
+	var parts []string
+	if len(pad) > 0 {
+		parts = shuffled(g.rng, pad)[:g.rng.IntN(min(5, len(pad)+1))]
+	}
+	for _, f := range facts {
+		at := g.rng.IntN(len(parts) + 1)
+		parts = append(parts[:at], append([]string{statement(f, lang)}, parts[at:]...)...)
+	}
+	return parts
 }

@@ -1,56 +1,112 @@
 package corpus
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"tutor/llm"
 )
 
-// reading renders a reading-comprehension example in the RAG prompt format: numbered passages
-// from one fictional company and a question, answered from the passage that holds the answer
-// and citing it as [n], or, about a quarter of the time, with the answer left out of the
-// passages, the reply that the passages do not say.
+// reading renders a reading-comprehension example in the RAG prompt format. A fictional
+// company's handbook is cut into passages by Options.Chunk, as the application cuts uploaded
+// documents; four or five passages, from that handbook and from another company's documents,
+// stand for what retrieval returns. The answer copies the sentence that holds it and cites its
+// passage as [n]; about a quarter of the time no passage holds it and the reply is
+// Options.NotCovered.
 func (g *Generator) reading(lang string) Doc {
-	c := newCompany(g.rng)
-	facts := shuffled(g.rng, c.facts)
-	target := facts[0]
-	covered := g.rng.IntN(4) != 0
-	var passages []Passage
-	for _, f := range facts[1:] {
-		if f.topic == target.topic {
-			continue // a second fact on the topic could answer too, or contradict the label
-		}
-		passages = append(passages, c.passage(f, lang))
-		if len(passages) == 1+g.rng.IntN(4) {
-			break
+	for {
+		if d, ok := g.tryReading(lang); ok {
+			return d
 		}
 	}
-	at := -1
-	if covered {
-		at = g.rng.IntN(len(passages) + 1)
-		passages = append(passages[:at], append([]Passage{c.passage(target, lang)}, passages[at:]...)...)
-	}
-	question, answer := target.qEn, target.aEn
-	if lang == "zh" {
-		question, answer = target.qZh, target.aZh
-	}
-	if covered {
-		answer = fmt.Sprintf("%s [%d]", answer, at+1)
-	} else {
-		answer = g.o.NotCovered(lang)
-	}
-	msgs := g.o.Prompt(passages, question, lang)
-	return Doc{Kind: Reading, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: answer})}
 }
 
-// passage is fact f as a retrieved chunk of the company's handbook under the topic's heading.
-func (c *company) passage(f fact, lang string) Passage {
-	doc := strings.ToLower(c.short.en) + "-handbook.md"
-	title := topicTitles[f.topic].en
-	if lang == "zh" {
-		doc = c.short.zh + "员工手册.md"
-		title = topicTitles[f.topic].zh
+func (g *Generator) tryReading(lang string) (Doc, bool) {
+	c, other := newCompany(g.rng), newCompany(g.rng)
+	target := pick(g.rng, c.facts)
+	answer := statement(target, lang)
+	covered := g.rng.IntN(4) != 0
+	// Passages that state another fact of the target's topic could answer too, or contradict
+	// the label, so they are never distractors.
+	sameTopic := func(p Passage, co *company) bool {
+		for _, f := range co.facts {
+			if f.topic == target.topic && strings.Contains(p.Text, statement(f, lang)) {
+				return true
+			}
+		}
+		return false
 	}
-	return Passage{Source: doc + " — " + title, Text: statement(f, lang)}
+	var hit *Passage
+	var pool []Passage
+	for _, p := range g.o.Chunk(c.handbookName(lang), g.renderHandbook(c, lang)) {
+		switch {
+		case hit == nil && strings.Contains(p.Text, answer):
+			hit = &p
+		case !sameTopic(p, c):
+			pool = append(pool, p)
+		}
+	}
+	if hit == nil {
+		return Doc{}, false // the handbook left the topic out, or a chunk boundary cut the sentence
+	}
+	for _, p := range g.o.Chunk(other.handbookName(lang), g.otherDocument(other, lang)) {
+		if !sameTopic(p, other) {
+			pool = append(pool, p)
+		}
+	}
+	k := 4 + g.rng.IntN(2) // passages shown, as retrieval returns its top five
+	if covered {
+		k--
+	}
+	passages := shuffled(g.rng, pool)[:min(len(pool), k)]
+	reply := g.o.NotCovered(lang)
+	if covered {
+		at := g.rng.IntN(len(passages) + 1)
+		passages = append(passages[:at], append([]Passage{*hit}, passages[at:]...)...)
+		reply = answer + " [" + strconv.Itoa(at+1) + "]"
+	}
+	if len(passages) == 0 {
+		return Doc{}, false
+	}
+	question := target.qEn
+	if lang == "zh" {
+		question = target.qZh
+	}
+	msgs := g.o.Prompt(passages, question, lang)
+	return Doc{Kind: Reading, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
+}
+
+// otherDocument is a document of company c: its handbook, a policy, minutes or a report.
+func (g *Generator) otherDocument(c *company, lang string) string {
+	switch g.rng.IntN(4) {
+	case 0:
+		return g.renderHandbook(c, lang)
+	case 1:
+		return g.renderPolicy(c, lang)
+	case 2:
+		return g.renderMinutes(c, lang)
+	default:
+		return g.renderReport(c, lang)
+	}
+}
+
+// handbookName is the file name of c's handbook.
+func (c *company) handbookName(lang string) string {
+	if lang == "zh" {
+		return c.short.zh + "员工手册.md"
+	}
+	return strings.ToLower(c.short.en) + "-handbook.md"
+}
+
+// SectionChunks is the default Options.Chunk: one passage per "## " section of the text, its
+// source the document name and the section's title.
+func SectionChunks(doc, text string) []Passage {
+	var out []Passage
+	for _, sec := range strings.Split("\n"+text, "\n## ")[1:] {
+		title, body, _ := strings.Cut(sec, "\n")
+		if body = strings.TrimSpace(body); body != "" {
+			out = append(out, Passage{Source: doc + " — " + strings.TrimSpace(title), Text: body})
+		}
+	}
+	return out
 }
