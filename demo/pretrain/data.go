@@ -18,8 +18,9 @@ import (
 var template = chat.Tutor
 
 // Generator returns the corpus generator of the recipe for stream (0: tokenizer documents,
-// 1: training and validation documents). Reading examples are prompted exactly as the
-// application prompts a model with retrieved passages, so the model learns to answer from them.
+// 1: training and validation documents). Reading examples are cut into passages and prompted
+// exactly as the application cuts documents and prompts a model with retrieved passages, so the
+// model learns to answer from them.
 func Generator(r Recipe, stream uint64) *corpus.Generator {
 	return corpus.New(corpus.Options{
 		Seed: r.Seed*2 + stream,
@@ -30,6 +31,13 @@ func Generator(r Recipe, stream uint64) *corpus.Generator {
 				hits[i].DocName, hits[i].Heading, hits[i].Text = doc, []string{heading}, p.Text
 			}
 			return rag.BuildPrompt(question, hits, lang)
+		},
+		Chunk: func(doc, text string) []corpus.Passage {
+			var out []corpus.Passage
+			for _, c := range rag.Split(text, rag.ChunkOptions{}) {
+				out = append(out, corpus.Passage{Source: doc + " — " + c.HeadingPath(), Text: c.Text})
+			}
+			return out
 		},
 	})
 }
@@ -91,17 +99,30 @@ type Data struct {
 	Kinds      map[string]int // documents by kind/language
 }
 
-// Dataset generates documents of stream 1, tokenizes them, separates them by the end-of-text
-// token and packs the stream into sequences of r.SeqLen tokens that are learned in full:
-// r.Tokens worth for training, then r.ValTokens for validation.
+// Dataset generates documents of stream 1, tokenizes them, ends each with the end-of-text token
+// and packs whole documents into sequences of at most r.SeqLen tokens, learned in full: r.Tokens
+// worth for training, then r.ValTokens for validation. A document never starts in one sequence
+// and ends in the next, so an answer always sees its passages; a document longer than r.SeqLen
+// (rare) is cut into pieces of r.SeqLen.
 func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
 	g := Generator(r, 1)
 	d := Data{Kinds: map[string]int{}}
-	var buf []int32
+	var next []int32 // a generated document that did not fit the last sequence
 	fill := func(budget int64) ([]finetune.Example, error) {
 		var out []finetune.Example
-		for n := int64(0); n+int64(r.SeqLen) <= budget; n += int64(r.SeqLen) {
-			for len(buf) < r.SeqLen {
+		var seq []int32
+		emit := func() {
+			mask := make([]bool, len(seq))
+			for i := range mask {
+				mask[i] = true
+			}
+			out = append(out, finetune.Example{Tokens: seq, Mask: mask})
+			d.Tokens += int64(len(seq))
+			budget -= int64(len(seq))
+			seq = nil
+		}
+		for budget > 0 {
+			if next == nil {
 				if d.Docs%1000 == 0 && ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
@@ -109,18 +130,25 @@ func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.To
 				d.Docs++
 				d.Kinds[string(doc.Kind)+"/"+doc.Lang]++
 				for _, id := range tok.Encode(Render(doc), false) {
-					buf = append(buf, int32(id))
+					next = append(next, int32(id))
 				}
-				buf = append(buf, int32(v.EOS))
+				next = append(next, int32(v.EOS))
 			}
-			seq := append([]int32(nil), buf[:r.SeqLen]...)
-			buf = buf[r.SeqLen:]
-			mask := make([]bool, len(seq))
-			for i := range mask {
-				mask[i] = true
+			switch {
+			case len(seq)+len(next) <= r.SeqLen:
+				seq, next = append(seq, next...), nil
+			case len(seq) > 0:
+				emit()
+			default: // longer than a sequence on its own
+				seq, next = append(seq, next[:r.SeqLen]...), next[r.SeqLen:]
+				emit()
 			}
-			out = append(out, finetune.Example{Tokens: seq, Mask: mask})
-			d.Tokens += int64(len(seq))
+			if len(seq) == r.SeqLen {
+				emit()
+			}
+		}
+		if len(seq) > 0 {
+			emit()
 		}
 		return out, nil
 	}

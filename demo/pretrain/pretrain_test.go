@@ -20,7 +20,7 @@ func tinyRecipe() Recipe {
 	r := DefaultRecipe()
 	r.Vocab, r.TokDocs = 512, 400
 	r.Dim, r.Layers, r.Heads, r.KVHeads, r.FFN, r.Context = 32, 2, 4, 2, 64, 256
-	r.SeqLen, r.Tokens, r.ValTokens, r.Batch = 64, 64*4*100, 64*8, 4
+	r.SeqLen, r.Tokens, r.ValTokens, r.Batch = 128, 128*4*100, 128*8, 4
 	r.LR, r.Warmup = 1e-2, 5
 	return r
 }
@@ -49,8 +49,8 @@ func TestRunMakesAModelThatLearnedAndLoads(t *testing.T) {
 		t.Errorf("stages %s", got)
 	}
 	h := res.Train.History
-	if len(h) != r.Steps() {
-		t.Fatalf("%d steps in the history, want %d", len(h), r.Steps())
+	if want := (len(res.Data.Train) + r.Batch - 1) / r.Batch; len(h) != want {
+		t.Fatalf("%d steps in the history, want %d for %d sequences", len(h), want, len(res.Data.Train))
 	}
 	first, last := h[0].TrainLoss, res.Train.TrainLoss
 	if want := math.Log(float64(r.Vocab)); math.Abs(first-want) > 0.5 {

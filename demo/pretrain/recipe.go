@@ -37,14 +37,15 @@ type Recipe struct {
 	Decay     float64 `json:"weight_decay"`
 }
 
-// DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
-// in about two hours on two cores.
+// DefaultRecipe is the demo model: about 6M parameters, sized so that its token budget trains
+// in about two hours on two cores. Sequences are long enough for a prompt of five retrieved
+// passages, and the context leaves room beyond that for the answer.
 func DefaultRecipe() Recipe {
 	return Recipe{
 		Seed: 20261129, Corpus: corpus.Version, Vocab: 6144, TokDocs: 20000,
-		Dim: 256, Layers: 6, Heads: 8, KVHeads: 4, FFN: 768, Context: 1024, Theta: 10000,
-		SeqLen: 256, Tokens: 3_000_000, ValTokens: 60_000, Batch: 16,
-		LR: 2e-3, Warmup: 50, MinLR: 0.1, Decay: 0.01,
+		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
+		SeqLen: 1024, Tokens: 5_500_000, ValTokens: 30_000, Batch: 8,
+		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01,
 	}
 }
 
@@ -73,7 +74,8 @@ func (r Recipe) Shape() finetune.Shape {
 	}
 }
 
-// Steps is the number of optimizer steps of one epoch over the training tokens.
+// Steps is about the number of optimizer steps of one epoch over the training tokens (whole
+// documents are packed, so sequences are a little shorter than SeqLen).
 func (r Recipe) Steps() int {
 	seqs := int(r.Tokens / int64(r.SeqLen))
 	return max(1, seqs/r.Batch)
