@@ -19,19 +19,50 @@ const attnBlock = 64
 func attentionForward(out, att, q, k, v []float32, T, H, KV, hd int) {
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	group := H / KV
-	for h := range H {
-		g := h / group
-		P := att[h*T*T : (h+1)*T*T]
-		for r0 := 0; r0 < T; r0 += attnBlock {
-			r1 := min(r0+attnBlock, T)
-			gemm(false, true, r1-r0, r1, hd, scale, q[r0*H*hd+h*hd:], H*hd, k[g*hd:], KV*hd, 0, P[r0*T:], T)
+	forGroups(KV, func(_, g int, rows func(int, func(int))) {
+		for h := g * group; h < (g+1)*group; h++ {
+			P := att[h*T*T : (h+1)*T*T]
+			for r0 := 0; r0 < T; r0 += attnBlock {
+				r1 := min(r0+attnBlock, T)
+				gemm(false, true, r1-r0, r1, hd, scale, q[r0*H*hd+h*hd:], H*hd, k[g*hd:], KV*hd, 0, P[r0*T:], T)
+			}
+			rows(T, func(t int) { softmaxCausal(P[t*T:(t+1)*T], t+1) })
+			for r0 := 0; r0 < T; r0 += attnBlock {
+				r1 := min(r0+attnBlock, T)
+				gemm(false, false, r1-r0, hd, r1, 1, P[r0*T:], T, v[g*hd:], KV*hd, 0, out[r0*H*hd+h*hd:], H*hd)
+			}
 		}
-		parallelRows(T, func(t int) { softmaxCausal(P[t*T:(t+1)*T], t+1) })
-		for r0 := 0; r0 < T; r0 += attnBlock {
-			r1 := min(r0+attnBlock, T)
-			gemm(false, false, r1-r0, hd, r1, 1, P[r0*T:], T, v[g*hd:], KV*hd, 0, out[r0*H*hd+h*hd:], H*hd)
+	})
+}
+
+// attnWorkers is how many key/value groups attention works on at once: the groups write
+// disjoint parts of every output, so they need no locks, each with its own [T,T] scratch.
+func attnWorkers(kv int) int { return max(1, min(runtime.GOMAXPROCS(0), kv)) }
+
+// forGroups calls f(worker, g, rows) for every key/value group g, on attnWorkers(KV) cores;
+// rows runs a loop over the rows of a matrix, on every core when the groups run one at a time.
+func forGroups(KV int, f func(worker, g int, rows func(int, func(int)))) {
+	workers := attnWorkers(KV)
+	if workers == 1 {
+		for g := range KV {
+			f(0, g, parallelRows)
+		}
+		return
+	}
+	serial := func(T int, fn func(int)) {
+		for t := range T {
+			fn(t)
 		}
 	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for g := w; g < KV; g += workers {
+				f(w, g, serial)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // parallelRows calls f(t) for t in [0,T) on every core, in interleaved rows so that the
@@ -76,43 +107,45 @@ func softmaxCausal(row []float32, n int) {
 
 // attentionBackward writes dq [T,H·hd] and dk, dv [T,KV·hd] from dout [T,H·hd]:
 // dv_g += att_hᵀ·dout_h, dP = dout_h·v_gᵀ, dS = att ⊙ (dP − rowsum(att ⊙ dP)),
-// dq_h = dS·k_g/√hd, dk_g += dSᵀ·q_h/√hd. dS [T,T] is scratch. Like the forward pass it only
+// dq_h = dS·k_g/√hd, dk_g += dSᵀ·q_h/√hd. dS [attnWorkers(KV)·T·T] is scratch. Like the forward pass it only
 // touches the blocks on and below the diagonal.
 func attentionBackward(dq, dk, dv, dout, att, q, k, v, dS []float32, T, H, KV, hd int) {
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	group := H / KV
 	clear(dk[:T*KV*hd])
 	clear(dv[:T*KV*hd])
-	for h := range H {
-		g := h / group
-		P := att[h*T*T : (h+1)*T*T]
-		// Key rows [c0,c1) get contributions from query rows t ≥ c0 only.
-		for c0 := 0; c0 < T; c0 += attnBlock {
-			c1 := min(c0+attnBlock, T)
-			gemm(true, false, c1-c0, hd, T-c0, 1, P[c0*T+c0:], T, dout[c0*H*hd+h*hd:], H*hd, 1, dv[c0*KV*hd+g*hd:], KV*hd)
-		}
-		for r0 := 0; r0 < T; r0 += attnBlock {
-			r1 := min(r0+attnBlock, T)
-			gemm(false, true, r1-r0, r1, hd, 1, dout[r0*H*hd+h*hd:], H*hd, v[g*hd:], KV*hd, 0, dS[r0*T:], T)
-		}
-		parallelRows(T, func(t int) {
-			p, d := P[t*T:t*T+t+1], dS[t*T:(t+1)*T]
-			var dot float32
-			for u, pu := range p {
-				dot += pu * d[u]
+	forGroups(KV, func(w, g int, rows func(int, func(int))) {
+		dS := dS[w*T*T : (w+1)*T*T]
+		for h := g * group; h < (g+1)*group; h++ {
+			P := att[h*T*T : (h+1)*T*T]
+			// Key rows [c0,c1) get contributions from query rows t ≥ c0 only.
+			for c0 := 0; c0 < T; c0 += attnBlock {
+				c1 := min(c0+attnBlock, T)
+				gemm(true, false, c1-c0, hd, T-c0, 1, P[c0*T+c0:], T, dout[c0*H*hd+h*hd:], H*hd, 1, dv[c0*KV*hd+g*hd:], KV*hd)
 			}
-			for u, pu := range p {
-				d[u] = pu * (d[u] - dot)
+			for r0 := 0; r0 < T; r0 += attnBlock {
+				r1 := min(r0+attnBlock, T)
+				gemm(false, true, r1-r0, r1, hd, 1, dout[r0*H*hd+h*hd:], H*hd, v[g*hd:], KV*hd, 0, dS[r0*T:], T)
 			}
-			clear(d[t+1:])
-		})
-		for r0 := 0; r0 < T; r0 += attnBlock {
-			r1 := min(r0+attnBlock, T)
-			gemm(false, false, r1-r0, hd, r1, scale, dS[r0*T:], T, k[g*hd:], KV*hd, 0, dq[r0*H*hd+h*hd:], H*hd)
+			rows(T, func(t int) {
+				p, d := P[t*T:t*T+t+1], dS[t*T:(t+1)*T]
+				var dot float32
+				for u, pu := range p {
+					dot += pu * d[u]
+				}
+				for u, pu := range p {
+					d[u] = pu * (d[u] - dot)
+				}
+				clear(d[t+1:])
+			})
+			for r0 := 0; r0 < T; r0 += attnBlock {
+				r1 := min(r0+attnBlock, T)
+				gemm(false, false, r1-r0, hd, r1, scale, dS[r0*T:], T, k[g*hd:], KV*hd, 0, dq[r0*H*hd+h*hd:], H*hd)
+			}
+			for c0 := 0; c0 < T; c0 += attnBlock {
+				c1 := min(c0+attnBlock, T)
+				gemm(true, false, c1-c0, hd, T-c0, scale, dS[c0*T+c0:], T, q[c0*H*hd+h*hd:], H*hd, 1, dk[c0*KV*hd+g*hd:], KV*hd)
+			}
 		}
-		for c0 := 0; c0 < T; c0 += attnBlock {
-			c1 := min(c0+attnBlock, T)
-			gemm(true, false, c1-c0, hd, T-c0, scale, dS[c0*T+c0:], T, q[c0*H*hd+h*hd:], H*hd, 1, dk[c0*KV*hd+g*hd:], KV*hd)
-		}
-	}
+	})
 }

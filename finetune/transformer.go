@@ -33,7 +33,7 @@ type net struct {
 	dx, dxn        []float32 // [T,C]
 	dq, dao        []float32 // [T,H·hd]
 	dk, dv         []float32 // [T,KV·hd]
-	dS             []float32 // [T,T]
+	dS             []float32 // [attnWorkers(KV),T,T]
 	dh, dgt, dup   []float32 // [T,F]
 }
 
@@ -67,7 +67,7 @@ func newNet(w, g *Weights, lora *LoRA, maxT int) *net {
 	n.xL, n.xnf, n.rstdf = f(T*C), f(T*C), f(T)
 	n.dx, n.dxn = f(T*C), f(T*C)
 	n.dq, n.dao, n.dk, n.dv = f(T*s.QDim()), f(T*s.QDim()), f(T*s.KVDim()), f(T*s.KVDim())
-	n.dS = f(T * T)
+	n.dS = f(attnWorkers(s.KVHeads) * T * T)
 	n.dh, n.dgt, n.dup = f(T*F), f(T*F), f(T*F)
 	return n
 }
