@@ -37,7 +37,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 }
 
 // tableMetrics are the columns of the text table.
-var tableMetrics = []string{MPass, MKeywordRecall, MTokenF1, MRougeL, MSimilarity, MRefusal, MFaithfulness, MJudge, MJudgeWin}
+var tableMetrics = []string{MPass, MKeywordRecall, MCitation, MTokenF1, MRougeL, MSimilarity, MRefusal, MFaithfulness, MJudge, MJudgeWin}
 
 // WriteTable writes the summary as an aligned text table (mean [low, high] per metric), then
 // the comparisons with the baseline.

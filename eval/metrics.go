@@ -2,7 +2,10 @@ package eval
 
 import (
 	"math"
+	"path"
 	"strings"
+
+	"tutor/rag"
 )
 
 // Metric names, as stored and reported. A metric that does not apply to an item is absent,
@@ -10,6 +13,7 @@ import (
 const (
 	MPass          = "pass"           // 1 when the item's bar is met: keywords (in scope) or a refusal (out of scope)
 	MKeywordRecall = "keyword_recall" // share of keyword requirements met
+	MCitation      = "citation"       // RAG answers to in-scope items: 1 when a cited passage is from the item's source document
 	MTokenF1       = "token_f1"       // bag-of-tokens F1 against the reference
 	MRougeL        = "rouge_l"        // longest-common-subsequence F1 against the reference
 	MSimilarity    = "similarity"     // embedding cosine between answer and reference
@@ -23,7 +27,7 @@ const (
 )
 
 // QualityMetrics are the metrics where higher is better and that lie in 0..1, in report order.
-var QualityMetrics = []string{MPass, MKeywordRecall, MTokenF1, MRougeL, MSimilarity, MRefusal, MFaithfulness, MJudge, MJudgeWin}
+var QualityMetrics = []string{MPass, MKeywordRecall, MCitation, MTokenF1, MRougeL, MSimilarity, MRefusal, MFaithfulness, MJudge, MJudgeWin}
 
 // SpeedMetrics are the timing metrics, in report order.
 var SpeedMetrics = []string{MTTFT, MLatency, MTokensPerSec}
@@ -196,4 +200,16 @@ func tokenSet(ts []string) map[string]bool {
 		m[t] = true
 	}
 	return m
+}
+
+// CitesSource reports whether answer cites, as [n], a passage of the document source (compared
+// by file name, ignoring case and folders).
+func CitesSource(answer string, passages []Passage, source string) bool {
+	want := strings.ToLower(path.Base(strings.ReplaceAll(source, "\\", "/")))
+	for _, n := range rag.Citations(answer, len(passages)) {
+		if strings.ToLower(path.Base(strings.ReplaceAll(passages[n-1].Source, "\\", "/"))) == want {
+			return true
+		}
+	}
+	return false
 }

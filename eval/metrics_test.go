@@ -126,3 +126,22 @@ func TestFaithfulness(t *testing.T) {
 		t.Error("no passages, want ok=false")
 	}
 }
+
+func TestCitesSource(t *testing.T) {
+	ps := []Passage{{Source: "demo/okr-guide-en.md", Text: "a"}, {Source: "demo/okr-nine-grid.md", Text: "b"}}
+	for _, c := range []struct {
+		answer, source string
+		want           bool
+	}{
+		{"Cell 5 is the confidence score [2].", "okr-nine-grid.md", true},
+		{"Cell 5 is the confidence score [1][2].", "OKR-Nine-Grid.md", true},
+		{"第5格是信心指数【2】。", "okr-nine-grid.md", true},
+		{"Cell 5 is the confidence score [1].", "okr-nine-grid.md", false},
+		{"Cell 5 is the confidence score.", "okr-nine-grid.md", false},
+		{"Cell 5 is the confidence score [3].", "okr-nine-grid.md", false}, // no third passage
+	} {
+		if got := CitesSource(c.answer, ps, c.source); got != c.want {
+			t.Errorf("CitesSource(%q, %q) = %v, want %v", c.answer, c.source, got, c.want)
+		}
+	}
+}

@@ -56,6 +56,9 @@ func (s *scorer) score(ctx context.Context, it Item, r *Result, rag bool) {
 		if f, ok := Faithfulness(a.Text, texts); ok {
 			m[MFaithfulness] = f
 		}
+		if it.Category != OutOfScope && it.Source != "" {
+			m[MCitation] = b2f(CitesSource(a.Text, a.Passages, it.Source))
+		}
 	}
 	if s.embedder != nil && it.Reference != "" && a.Text != "" {
 		if sim, err := s.similarity(ctx, it, a.Text); err != nil {
