@@ -38,13 +38,13 @@ type Recipe struct {
 }
 
 // DefaultRecipe is the demo model: about 6M parameters, sized so that its token budget trains
-// in about two hours on two cores. Sequences are long enough for a prompt of five retrieved
+// in a little over an hour on two cores. Sequences are long enough for a prompt of five retrieved
 // passages, and the context leaves room beyond that for the answer.
 func DefaultRecipe() Recipe {
 	return Recipe{
 		Seed: 20261129, Corpus: corpus.Version, Vocab: 6144, TokDocs: 20000,
 		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
-		SeqLen: 1024, Tokens: 5_500_000, ValTokens: 30_000, Batch: 8,
+		SeqLen: 1024, Tokens: 4_000_000, ValTokens: 30_000, Batch: 8,
 		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01,
 	}
 }
