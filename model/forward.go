@@ -19,125 +19,163 @@ func (m *Model) Forward(s *State, tokens []int, a *Adapter) ([]float32, error) {
 	if len(tokens) == 0 {
 		return nil, tutor.Errorf(tutor.EINVALID, "forward: no tokens")
 	}
-	if s.Len+len(tokens) > s.ctx {
-		return nil, tutor.Errorf(tutor.ETOOLARGE, "forward: %d cached + %d new tokens exceed the context of %d", s.Len, len(tokens), s.ctx)
+	if err := m.checkTokens(s, tokens); err != nil {
+		return nil, err
 	}
-	for _, t := range tokens {
-		if t < 0 || t >= m.Config.Vocab {
-			return nil, tutor.Errorf(tutor.EINVALID, "forward: token %d is outside the vocabulary of %d", t, m.Config.Vocab)
-		}
-	}
+	var rows []slot
 	for lo := 0; lo < len(tokens); lo += maxBatch {
 		hi := min(lo+maxBatch, len(tokens))
-		m.forward(s, tokens[lo:hi], a)
+		rows = s.slots(hi-lo, a)
+		m.forward(&s.scratch, tokens[lo:hi], rows)
+		s.Len += hi - lo
 	}
-	c := &m.Config
-	last := s.x[(s.n-1)*c.Dim : s.n*c.Dim]
-	rmsnorm(last, last, m.OutputNorm, c.NormEps)
-	m.matmul(s, s.logits, m.Output, last, 1, a) // logits [V]
+	C := m.Config.Dim
+	m.head(&s.scratch, s.logits, s.x[(s.n-1)*C:s.n*C], rows[len(rows)-1:]) // logits [V]
 	return s.logits, nil
 }
 
-// forward runs T = len(tokens) ≤ maxBatch tokens at positions s.Len … s.Len+T-1, as
-// run.c's forward does for one, leaving their hidden states in s.x [T, C].
-func (m *Model) forward(s *State, tokens []int, a *Adapter) {
+// checkTokens reports tokens that are outside the vocabulary or do not fit s's cache.
+func (m *Model) checkTokens(s *State, tokens []int) error {
+	if s.Len+len(tokens) > s.ctx {
+		return tutor.Errorf(tutor.ETOOLARGE, "forward: %d cached + %d new tokens exceed the context of %d", s.Len, len(tokens), s.ctx)
+	}
+	for _, t := range tokens {
+		if t < 0 || t >= m.Config.Vocab {
+			return tutor.Errorf(tutor.EINVALID, "forward: token %d is outside the vocabulary of %d", t, m.Config.Vocab)
+		}
+	}
+	return nil
+}
+
+// slot is where one token of a forward pass belongs: the cache its key and value go to,
+// its position there, and the adapter applied to it (nil: none).
+type slot struct {
+	s   *State
+	pos int
+	a   *Adapter
+}
+
+// slots returns the slots of the next T tokens of s's sequence, reusing s's memory.
+func (s *State) slots(T int, a *Adapter) []slot {
+	s.rows = s.rows[:0]
+	for t := range T {
+		s.rows = append(s.rows, slot{s: s, pos: s.Len + t, a: a})
+	}
+	return s.rows
+}
+
+// forward runs T = len(tokens) ≤ maxBatch tokens, token t at rows[t], as run.c's forward
+// does for one, leaving their hidden states in sc.x [T, C]. The tokens may come from one
+// sequence (consecutive positions of one cache) or from several (one token per cache); each
+// attends to its own cache up to its own position. It does not advance any cache's Len.
+func (m *Model) forward(sc *scratch, tokens []int, rows []slot) {
 	c := &m.Config
 	C, D, KV := c.Dim, c.HeadDim, c.KVHeads
 	qd, kvd := c.Heads*D, KV*D
 	group := c.Heads / KV // query heads sharing one key/value head
-	T, pos := len(tokens), s.Len
-	s.batch(T)
+	T := len(tokens)
+	sc.batch(T)
 	scale := float32(1 / math.Sqrt(float64(D)))
 	half := c.RopeDim / 2
 
+	last := 0 // the furthest position any token attends to
 	for t, tok := range tokens {
-		m.TokenEmbd.Row(tok, s.x[t*C:(t+1)*C]) // x [T, C]
-		ropeAngles(s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half], pos+t, c.RopeBase, c.RopeScale, m.RopeFreqs)
+		m.TokenEmbd.Row(tok, sc.x[t*C:(t+1)*C]) // x [T, C]
+		ropeAngles(sc.cos[t*half:(t+1)*half], sc.sin[t*half:(t+1)*half], rows[t].pos, c.RopeBase, c.RopeScale, m.RopeFreqs)
+		last = max(last, rows[t].pos)
 	}
 	for l := range m.Layers {
 		w := &m.Layers[l]
 		// Attention: xb [T, C] = rmsnorm(x); q [T, H*D], k, v [T, KV*D] = xb Wᵀ (+ b).
 		for t := range T {
-			rmsnorm(s.xb[t*C:(t+1)*C], s.x[t*C:(t+1)*C], w.AttnNorm, c.NormEps)
+			rmsnorm(sc.xb[t*C:(t+1)*C], sc.x[t*C:(t+1)*C], w.AttnNorm, c.NormEps)
 		}
-		m.matmul(s, s.q, w.Wq, s.xb, T, a)
-		m.matmul(s, s.k, w.Wk, s.xb, T, a)
-		m.matmul(s, s.v, w.Wv, s.xb, T, a)
-		keys, vals := s.keys[l], s.vals[l] // [ctx, KV*D]
-		for t := range T {
-			q, k, v := s.q[t*qd:(t+1)*qd], s.k[t*kvd:(t+1)*kvd], s.v[t*kvd:(t+1)*kvd]
+		m.matmul(sc, sc.q, w.Wq, sc.xb, rows)
+		m.matmul(sc, sc.k, w.Wk, sc.xb, rows)
+		m.matmul(sc, sc.v, w.Wv, sc.xb, rows)
+		for t, r := range rows {
+			q, k, v := sc.q[t*qd:(t+1)*qd], sc.k[t*kvd:(t+1)*kvd], sc.v[t*kvd:(t+1)*kvd]
 			if w.Bq != nil {
 				add(q, w.Bq)
 				add(k, w.Bk)
 				add(v, w.Bv)
 			}
-			cos, sin := s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half]
+			cos, sin := sc.cos[t*half:(t+1)*half], sc.sin[t*half:(t+1)*half]
 			rope(q, D, cos, sin, c.RopeNeox)
 			rope(k, D, cos, sin, c.RopeNeox)
-			p := pos + t
+			keys, vals, p := r.s.keys[l], r.s.vals[l], r.pos // [ctx, KV*D]
 			roundF16(keys[p*kvd:(p+1)*kvd], k)
 			roundF16(vals[p*kvd:(p+1)*kvd], v)
 			roundF16(q, q) // llama.cpp multiplies F16 keys with q rounded to F16
 		}
-		// Each token attends to the cached positions up to its own.
+		// Each token attends to its cache's positions up to its own.
 		parallel(T*c.Heads, 1, func(lo, hi int) {
-			scores := make([]float32, pos+T)
+			scores := make([]float32, last+1)
 			for th := lo; th < hi; th++ {
 				t, h := th/c.Heads, th%c.Heads
-				n := pos + t + 1
-				q := s.q[t*qd+h*D : t*qd+(h+1)*D] // [D]
-				kv := (h / group) * D             // offset of this head's key/value in a row
-				sc := scores[:n]
+				keys, vals, n := rows[t].s.keys[l], rows[t].s.vals[l], rows[t].pos+1
+				q := sc.q[t*qd+h*D : t*qd+(h+1)*D] // [D]
+				kv := (h / group) * D              // offset of this head's key/value in a row
+				sco := scores[:n]
 				for i := range n {
-					sc[i] = dot(q, keys[i*kvd+kv:i*kvd+kv+D])
+					sco[i] = dot(q, keys[i*kvd+kv:i*kvd+kv+D])
 				}
-				softmax(sc, scale)
-				roundF16(sc, sc)                      // and the probabilities to F16 before the values
-				out := s.att[t*qd+h*D : t*qd+(h+1)*D] // [D]
+				softmax(sco, scale)
+				roundF16(sco, sco)                     // and the probabilities to F16 before the values
+				out := sc.att[t*qd+h*D : t*qd+(h+1)*D] // [D]
 				clear(out)
 				for i := range n {
-					p, v := sc[i], vals[i*kvd+kv:i*kvd+kv+D]
+					p, v := sco[i], vals[i*kvd+kv:i*kvd+kv+D]
 					for j := range out {
 						out[j] += p * v[j]
 					}
 				}
 			}
 		})
-		m.matmul(s, s.xb2, w.Wo, s.att, T, a) // xb2 [T, C] = att Woᵀ
-		add(s.x, s.xb2)
+		m.matmul(sc, sc.xb2, w.Wo, sc.att, rows) // xb2 [T, C] = att Woᵀ
+		add(sc.x, sc.xb2)
 
 		// Feed-forward: x += Wdown (silu(Wgate xb) ⊙ Wup xb).
 		for t := range T {
-			rmsnorm(s.xb[t*C:(t+1)*C], s.x[t*C:(t+1)*C], w.FFNNorm, c.NormEps)
+			rmsnorm(sc.xb[t*C:(t+1)*C], sc.x[t*C:(t+1)*C], w.FFNNorm, c.NormEps)
 		}
-		m.matmul(s, s.hb, w.Wgate, s.xb, T, a) // hb [T, F]
-		m.matmul(s, s.hb2, w.Wup, s.xb, T, a)  // hb2 [T, F]
-		swiglu(s.hb, s.hb2)
-		m.matmul(s, s.xb2, w.Wdown, s.hb, T, a) // xb2 [T, C]
-		add(s.x, s.xb2)
+		m.matmul(sc, sc.hb, w.Wgate, sc.xb, rows) // hb [T, F]
+		m.matmul(sc, sc.hb2, w.Wup, sc.xb, rows)  // hb2 [T, F]
+		swiglu(sc.hb, sc.hb2)
+		m.matmul(sc, sc.xb2, w.Wdown, sc.hb, rows) // xb2 [T, C]
+		add(sc.x, sc.xb2)
 	}
-	s.Len += T
 }
 
-// matmul sets y [n, Rows] = x [n, Cols] Wᵀ, plus scale·(x Aᵀ) Bᵀ when the adapter has a
-// LoRA for W.
-func (m *Model) matmul(s *State, y []float32, w *Matrix, x []float32, n int, a *Adapter) {
+// head sets logits [n, V] from the hidden states x [n, C] of the n tokens at rows, which it
+// normalises in place.
+func (m *Model) head(sc *scratch, logits, x []float32, rows []slot) {
+	C := m.Config.Dim
+	for t := range rows {
+		xt := x[t*C : (t+1)*C]
+		rmsnorm(xt, xt, m.OutputNorm, m.Config.NormEps)
+	}
+	m.matmul(sc, logits, m.Output, x, rows)
+}
+
+// matmul sets y [n, Rows] = x [n, Cols] Wᵀ for the n = len(rows) tokens, plus, for each
+// token whose adapter has a LoRA for W, scale·(x Aᵀ) Bᵀ in its row.
+func (m *Model) matmul(sc *scratch, y []float32, w *Matrix, x []float32, rows []slot) {
+	n := len(rows)
 	y, x = y[:n*w.Rows], x[:n*w.Cols]
 	w.MatMul(y, x, n)
-	if a == nil {
-		return
-	}
-	lo, ok := a.Tensors[w.Name]
-	if !ok {
-		return
-	}
-	r := len(lo.A) / w.Cols
-	if cap(s.lora) < r {
-		s.lora = make([]float32, r)
-	}
-	ax := s.lora[:r] // [r] = A x
-	scale := a.scale(r)
-	for t := range n {
+	for t, row := range rows {
+		if row.a == nil {
+			continue
+		}
+		lo, ok := row.a.Tensors[w.Name]
+		if !ok {
+			continue
+		}
+		r := len(lo.A) / w.Cols
+		grow(&sc.lora, r)
+		ax := sc.lora // [r] = A x
+		scale := row.a.scale(r)
 		xt, yt := x[t*w.Cols:(t+1)*w.Cols], y[t*w.Rows:(t+1)*w.Rows]
 		for i := range ax {
 			ax[i] = dot(lo.A[i*w.Cols:(i+1)*w.Cols], xt)
@@ -169,7 +207,8 @@ func (m *Model) Embed(tokens []int, a *Adapter) ([]float32, error) {
 	normed := make([]float32, C) // [C]
 	for lo := 0; lo < len(tokens); lo += maxBatch {
 		hi := min(lo+maxBatch, len(tokens))
-		m.forward(s, tokens[lo:hi], a)
+		m.forward(&s.scratch, tokens[lo:hi], s.slots(hi-lo, a))
+		s.Len += hi - lo
 		for t := range hi - lo {
 			rmsnorm(normed, s.x[t*C:(t+1)*C], m.OutputNorm, m.Config.NormEps)
 			add(sum, normed)

@@ -1,12 +1,10 @@
 package model_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"tutor/model"
-	"tutor/model/ggml"
 	"tutor/model/testmodel"
 )
 
@@ -14,20 +12,10 @@ import (
 // tokens that share each weight pass) gives exactly the logits of running it one token at
 // a time, with and without a LoRA adapter.
 func TestBatchedPrefill(t *testing.T) {
-	for _, o := range []testmodel.Options{{Arch: "llama", Seed: 1}, {Arch: "qwen2", Type: ggml.Q8_0, Seed: 2}} {
+	for _, o := range batchModels {
 		t.Run(o.Arch, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "m.gguf")
-			if err := testmodel.Write(path, o); err != nil {
-				t.Fatal(err)
-			}
-			m, err := model.Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prompt := make([]int, 100) // more than one chunk
-			for i := range prompt {
-				prompt[i] = (i*37 + 5) % m.Config.Vocab
-			}
+			m := mustLoad(t, o)
+			prompt := testPrompt(m, 100, 0) // more than one chunk
 			for _, a := range []*model.Adapter{nil, testmodel.Adapter(o, 4, 9)} {
 				batched := m.NewState(0)
 				got, err := m.Forward(batched, prompt, a)

@@ -18,6 +18,9 @@ type GenerateOptions struct {
 	// the window with room for one new token; without it such a prompt is an ETOOLARGE error.
 	Truncate bool
 	Adapter  *Adapter // LoRA applied to this generation only, or nil
+	// Batcher, if not nil, runs this generation's decoding steps together with the other
+	// generations on the same model that use it; the text does not change.
+	Batcher *Batcher
 }
 
 // Result is a finished generation.
@@ -47,6 +50,9 @@ func (m *Model) Generate(ctx context.Context, prompt []int, o GenerateOptions, s
 		if err := o.Adapter.Check(m); err != nil {
 			return Result{}, err
 		}
+	}
+	if err := m.checkBatcher(o.Batcher); err != nil {
+		return Result{}, err
 	}
 	n := o.NumCtx
 	if n <= 0 || n > m.Config.ContextLength {
@@ -82,6 +88,12 @@ func (m *Model) Generate(ctx context.Context, prompt []int, o GenerateOptions, s
 		return res, err
 	}
 	res.PromptTime = time.Since(start)
+	next := func(tok int) ([]float32, error) { return m.Forward(s, []int{tok}, o.Adapter) }
+	if o.Batcher != nil {
+		mb := o.Batcher.join(s, o.Adapter)
+		defer o.Batcher.leave(mb)
+		next = func(tok int) ([]float32, error) { return o.Batcher.next(ctx, mb, tok) }
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return finish("cancel", err)
@@ -102,7 +114,7 @@ func (m *Model) Generate(ctx context.Context, prompt []int, o GenerateOptions, s
 		if o.NumPredict > 0 && len(res.Tokens) >= o.NumPredict || s.Len >= s.Cap() {
 			return finish("length", nil)
 		}
-		if logits, err = m.Forward(s, []int{tok}, o.Adapter); err != nil {
+		if logits, err = next(tok); err != nil {
 			return finish("cancel", err)
 		}
 	}

@@ -9,22 +9,30 @@ type State struct {
 	ctx  int         // capacity in positions
 	keys [][]float32 // [L][ctx, KV*D]
 	vals [][]float32 // [L][ctx, KV*D]
-	cfg  Config
-	n    int // tokens in the scratch buffers, T
 
-	x      []float32 // [T, C] residual stream
-	xb     []float32 // [T, C] normalised input of a sub-block
-	xb2    []float32 // [T, C] output of a sub-block
-	q      []float32 // [T, H*D]
-	k      []float32 // [T, KV*D]
-	v      []float32 // [T, KV*D]
-	att    []float32 // [T, H*D] attention output
-	hb     []float32 // [T, F] gate
-	hb2    []float32 // [T, F] up
-	cos    []float32 // [T, RopeDim/2]
-	sin    []float32 // [T, RopeDim/2]
-	lora   []float32 // [max rank] A x of a LoRA
-	logits []float32 // [V]
+	scratch
+	logits []float32 // [V] of the last token run
+}
+
+// scratch holds the activations of the T tokens of one forward pass, which may come from
+// one sequence (a prompt) or from several (one decoding step of a [Batcher]).
+type scratch struct {
+	cfg Config
+	n   int // tokens in the buffers, T
+
+	x    []float32 // [T, C] residual stream
+	xb   []float32 // [T, C] normalised input of a sub-block
+	xb2  []float32 // [T, C] output of a sub-block
+	q    []float32 // [T, H*D]
+	k    []float32 // [T, KV*D]
+	v    []float32 // [T, KV*D]
+	att  []float32 // [T, H*D] attention output
+	hb   []float32 // [T, F] gate
+	hb2  []float32 // [T, F] up
+	cos  []float32 // [T, RopeDim/2]
+	sin  []float32 // [T, RopeDim/2]
+	lora []float32 // [max rank] A x of a LoRA
+	rows []slot    // [T] where each token belongs
 }
 
 // NewState returns an empty cache for up to ctx positions.
@@ -35,11 +43,11 @@ func (m *Model) NewState(ctx int) *State {
 	}
 	kvd := c.KVHeads * c.HeadDim
 	s := &State{
-		ctx:    ctx,
-		cfg:    c,
-		keys:   make([][]float32, c.Layers),
-		vals:   make([][]float32, c.Layers),
-		logits: make([]float32, c.Vocab),
+		ctx:     ctx,
+		keys:    make([][]float32, c.Layers),
+		vals:    make([][]float32, c.Layers),
+		scratch: scratch{cfg: c},
+		logits:  make([]float32, c.Vocab),
 	}
 	for l := range s.keys {
 		s.keys[l] = make([]float32, ctx*kvd)
@@ -50,15 +58,9 @@ func (m *Model) NewState(ctx int) *State {
 }
 
 // batch sizes the scratch buffers for T tokens, growing them when needed.
-func (s *State) batch(T int) {
+func (s *scratch) batch(T int) {
 	c := s.cfg
 	qd, kvd := c.Heads*c.HeadDim, c.KVHeads*c.HeadDim
-	grow := func(b *[]float32, n int) {
-		if cap(*b) < n {
-			*b = make([]float32, n)
-		}
-		*b = (*b)[:n]
-	}
 	grow(&s.x, T*c.Dim)
 	grow(&s.xb, T*c.Dim)
 	grow(&s.xb2, T*c.Dim)
@@ -71,6 +73,14 @@ func (s *State) batch(T int) {
 	grow(&s.cos, T*c.RopeDim/2)
 	grow(&s.sin, T*c.RopeDim/2)
 	s.n = T
+}
+
+// grow sets *b to n values, reallocating only when its capacity is short.
+func grow(b *[]float32, n int) {
+	if cap(*b) < n {
+		*b = make([]float32, n)
+	}
+	*b = (*b)[:n]
 }
 
 // Cap returns the number of positions the cache holds.

@@ -48,6 +48,7 @@ type Score struct {
 	MRR       float64 // mean of 1/rank of the first relevant chunk in the top 10 (0 when none)
 	K         int
 	Missed    []string // ids of questions with no relevant chunk in the top K
+	Ranks     []int    // per question, the rank of its first relevant chunk in the top 10 (0: none)
 }
 
 // Measure runs every question in mode and scores the hits: a hit is relevant when it comes
@@ -101,6 +102,7 @@ func (ix *Index) Measure(ctx context.Context, qs []Question, mode string, k int)
 				break
 			}
 		}
+		sc.Ranks = append(sc.Ranks, first)
 		if first > 0 && first <= k {
 			sc.RecallAtK++
 		} else {

@@ -67,7 +67,7 @@ const (
 // SearchOptions control [Index.Search].
 type SearchOptions struct {
 	TopK     int     // hits to return; 0: 5
-	MinScore float64 // drop hits whose score is below; fused scores are 1/(60+rank) sums
+	MinScore float64 // drop hits whose score is below; fused scores lie between 0 and 1
 	Mode     string  // hybrid (default), bm25 or vector
 	DocID    int64   // when set, search only this document
 }

@@ -28,6 +28,7 @@ type Config struct {
 	OpenAIKey       string        // API key for OpenAI-compatible endpoints evaluated as variants
 	ServeSlots      int           // built-in generations running at once
 	ServeQueue      int           // built-in requests waiting at most; more are refused with 429
+	ServeBatch      bool          // built-in generations on one base share each decoding step
 	DemoDocs        bool          // a new workspace starts with the demo company's documents
 }
 
@@ -42,6 +43,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 30 * time.Second,
 		ServeSlots:      2,
 		ServeQueue:      64,
+		ServeBatch:      true,
 		DemoDocs:        true,
 	}
 }
@@ -84,6 +86,8 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ServeSlots, err = positive(v); return err }},
 		{"TUTOR_SERVE_QUEUE", "serve-queue", "64", "requests that may wait for the built-in engine; more get 429 with Retry-After",
 			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
+		{"TUTOR_SERVE_BATCH", "serve-batch", "true", "built-in generations running at once on one base share each decoding step (continuous batching; same text, more tokens/s)",
+			func(c *Config, v string) (err error) { c.ServeBatch, err = strconv.ParseBool(v); return err }},
 		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
 			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},
 	}

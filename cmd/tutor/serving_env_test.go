@@ -23,16 +23,24 @@ import (
 var tinyModel = testmodel.Options{Seed: 3}
 
 // writeWorkspace puts the tiny base and its adapter into a new workspace folder.
-func writeWorkspace(tb testing.TB) string {
+func writeWorkspace(tb testing.TB) string { return writeWorkspaceWith(tb, "tiny", tinyModel) }
+
+// writeWorkspaceWith puts the base o describes, as models/<name>.gguf, and a rank-4 adapter
+// for it, adapters/okr.gguf, into a new workspace folder.
+func writeWorkspaceWith(tb testing.TB, name string, o testmodel.Options) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	if err := testmodel.Write(filepath.Join(dir, modelsFolder, "tiny.gguf"), tinyModel); err != nil {
+	if err := testmodel.Write(filepath.Join(dir, modelsFolder, name+".gguf"), o); err != nil {
 		tb.Fatal(err)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, adaptersFolder), 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	if err := model.WriteAdapter(filepath.Join(dir, adaptersFolder, "okr.gguf"), testmodel.Adapter(tinyModel, 4, 11), "llama"); err != nil {
+	arch := o.Arch
+	if arch == "" {
+		arch = "llama"
+	}
+	if err := model.WriteAdapter(filepath.Join(dir, adaptersFolder, "okr.gguf"), testmodel.Adapter(o, 4, 11), arch); err != nil {
 		tb.Fatal(err)
 	}
 	return dir
@@ -63,10 +71,10 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 }
 
 // directGreedy is the reference: the built-in engine over the same files, called directly,
-// greedy, without the server.
+// greedy, without the server, decoding on its own.
 func directGreedy(tb testing.TB, dir, adapter string, req llm.Request) llm.Response {
 	tb.Helper()
-	b := builtin.New(builtin.Options{})
+	b := builtin.New(builtin.Options{Unbatched: true})
 	if err := b.AddModel("tiny", filepath.Join(dir, modelsFolder, "tiny.gguf")); err != nil {
 		tb.Fatal(err)
 	}

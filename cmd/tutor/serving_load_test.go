@@ -9,14 +9,20 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ollama/ollama/api"
+
+	"tutor/llm"
+	"tutor/model/ggml"
+	"tutor/model/testmodel"
 )
 
 // streamChat sends a streaming /api/chat and reads it to the end; first, when not nil, is
-// called when the first piece arrives. It returns the final line.
+// called when the first piece arrives. It returns the final line with the whole answer as
+// its message content.
 func streamChat(ctx context.Context, base, model, prompt string, numPredict int, first func()) (api.ChatResponse, error) {
 	body, _ := json.Marshal(map[string]any{"model": model, "messages": []map[string]string{{"role": "user", "content": prompt}},
 		"options": map[string]any{"temperature": 0, "num_predict": numPredict}})
@@ -36,6 +42,7 @@ func streamChat(ctx context.Context, base, model, prompt string, numPredict int,
 	}
 	sc := bufio.NewScanner(resp.Body)
 	var last api.ChatResponse
+	var text strings.Builder
 	for sc.Scan() {
 		var r api.ChatResponse
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
@@ -45,7 +52,9 @@ func streamChat(ctx context.Context, base, model, prompt string, numPredict int,
 			first()
 			first = nil
 		}
+		text.WriteString(r.Message.Content)
 		last = r
+		last.Message.Content = text.String()
 	}
 	if err := sc.Err(); err != nil {
 		return last, err
@@ -126,6 +135,43 @@ func TestServingLoad(t *testing.T) {
 	}
 	if peak > before.HeapInuse+512<<20 {
 		t.Fatalf("heap grew from %d to %d MiB under load", before.HeapInuse>>20, peak>>20)
+	}
+}
+
+// TestServingBatchedEqualsAlone: greedy chats running at once on one base, with the adapter
+// and without, share decoding steps and each answers as the engine does alone.
+func TestServingBatchedEqualsAlone(t *testing.T) {
+	dir := writeWorkspace(t)
+	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue, c.ServeBatch = 4, 4, true })
+	asks := []struct{ model, adapter, prompt string }{
+		{"tiny:latest", "", greedyQuestion},
+		{"tiny:tuned-okr", "okr", greedyQuestion},
+		{"tiny:tuned-okr", "okr", "Who owns the roadmap?"},
+		{"tiny:latest", "", "Tell a story."},
+	}
+	const n = 160
+	got := make([]api.ChatResponse, len(asks))
+	errs := make([]error, len(asks))
+	var wg sync.WaitGroup
+	for i, a := range asks {
+		wg.Go(func() { got[i], errs[i] = streamChat(context.Background(), m.URL(), a.model, a.prompt, n, nil) })
+	}
+	wg.Wait()
+	for i, a := range asks {
+		if errs[i] != nil {
+			t.Fatalf("%s: %v", a.model, errs[i])
+		}
+		want := directGreedy(t, dir, a.adapter, llm.Request{Messages: []llm.Message{{Role: "user", Content: a.prompt}},
+			Options: llm.Options{NumPredict: n}})
+		if got[i].Message.Content != want.Text || got[i].EvalCount != want.CompletionTokens {
+			t.Fatalf("%s, %q: batched %q (%d tokens), alone %q (%d)", a.model, a.prompt, got[i].Message.Content,
+				got[i].EvalCount, want.Text, want.CompletionTokens)
+		}
+	}
+	st := m.Serving.Engine.BatchStats()
+	t.Logf("%d steps decoded %d tokens", st.Steps, st.Tokens)
+	if st.Tokens <= st.Steps {
+		t.Fatalf("no decoding step was shared: %+v", st)
 	}
 }
 
@@ -229,40 +275,94 @@ func queueFullAndDisconnect(t *testing.T, m *Main) bool {
 	return true
 }
 
+// benchModels are the bases BenchmarkServingDecode serves: the tiny model of the serving
+// tests, where HTTP and streaming cost more than the model, and a small one (~44M weights in
+// Q8_0, a 32k vocabulary), where the model costs most, as with real models.
+var benchModels = []struct {
+	name string
+	o    testmodel.Options
+}{
+	{"tiny", tinyModel},
+	{"small", testmodel.Options{Type: ggml.Q8_0, Dim: 512, Layers: 8, Heads: 8, KVHeads: 4, FFN: 1536, Vocab: 32000,
+		Tied: true, Seed: 3}},
+}
+
 // BenchmarkServingDecode prints the aggregate decode rate of the serving API over loopback at
-// 1, 4 and 16 concurrent streaming clients, with as many engine slots as clients, on the
-// tiny model: how throughput scales with concurrency without batching across requests.
+// 1, 4 and 16 concurrent streaming clients, with as many engine slots as clients, with the
+// generations decoding alone and sharing each step (continuous batching), side by side; the
+// batched runs report their ratio to the unbatched ones as x_unbatched:
+//
+//	go test ./cmd/tutor -run '^$' -bench ServingDecode -benchtime 3x
 func BenchmarkServingDecode(b *testing.B) {
-	dir := writeWorkspace(b)
-	for _, clients := range []int{1, 4, 16} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			m := startTutor(b, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = clients, clients })
-			const perClient = 64
-			var tokens int
-			var decode time.Duration
-			for b.Loop() {
-				var wg sync.WaitGroup
-				var mu sync.Mutex
-				start := time.Now()
-				for i := range clients {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						r, err := streamChat(context.Background(), m.URL(), "tiny:tuned-okr", fmt.Sprintf("Story %d", i), perClient, nil)
-						if err != nil {
-							b.Error(err)
-						}
-						mu.Lock()
-						tokens += r.EvalCount
-						mu.Unlock()
-					}()
-				}
-				wg.Wait()
-				decode += time.Since(start)
+	for _, bm := range benchModels {
+		dir := writeWorkspaceWith(b, bm.name, bm.o)
+		for _, clients := range []int{1, 4, 16} {
+			alone := 0.0
+			for _, batch := range []bool{false, true} {
+				b.Run(fmt.Sprintf("model=%s/clients=%d/batch=%t", bm.name, clients, batch), func(b *testing.B) {
+					rate := servingDecode(b, dir, bm.name+":tuned-okr", clients, batch)
+					if !batch {
+						alone = rate
+					} else if alone > 0 {
+						b.ReportMetric(rate/alone, "x_unbatched")
+					}
+				})
 			}
-			rate := float64(tokens) / decode.Seconds()
-			b.ReportMetric(rate, "tokens/s")
-			b.Logf("%d clients: aggregate %.0f tokens/s (%.0f per client)", clients, rate, rate/float64(clients))
+		}
+	}
+}
+
+// servingDecode runs rounds of clients concurrent streaming chats of 64 tokens with model
+// against a Tutor over dir and returns the aggregate tokens per second.
+func servingDecode(b *testing.B, dir, model string, clients int, batch bool) float64 {
+	m := startTutor(b, dir, func(c *Config) { c.ServeSlots, c.ServeQueue, c.ServeBatch = clients, clients, batch })
+	// A first, shorter round loads the model and warms the server; it is not measured.
+	servingRound(b, m.URL(), model, clients, 8)
+	var tokens int
+	var decode, cpu time.Duration
+	for b.Loop() {
+		start, cpu0 := time.Now(), cpuTime()
+		tokens += servingRound(b, m.URL(), model, clients, 64)
+		decode += time.Since(start)
+		cpu += cpuTime() - cpu0
+	}
+	rate := float64(tokens) / decode.Seconds()
+	b.ReportMetric(rate, "tokens/s")
+	// Tokens per second of CPU time (server and clients together): on a shared machine the
+	// wall clock also counts the time the threads waited for a core.
+	b.ReportMetric(float64(tokens)/cpu.Seconds(), "tokens/cpu-s")
+	if st := m.Serving.Engine.BatchStats(); st.Steps > 0 {
+		b.ReportMetric(float64(st.Tokens)/float64(st.Steps), "tokens/step")
+	}
+	return rate
+}
+
+// servingRound runs clients concurrent streaming chats of up to n tokens with model against
+// the server at url and returns the tokens generated.
+func servingRound(b *testing.B, url, model string, clients, n int) int {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	tokens := 0
+	for i := range clients {
+		wg.Go(func() {
+			r, err := streamChat(context.Background(), url, model, fmt.Sprintf("Story %d", i), n, nil)
+			if err != nil {
+				b.Error(err)
+			}
+			mu.Lock()
+			tokens += r.EvalCount
+			mu.Unlock()
 		})
 	}
+	wg.Wait()
+	return tokens
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

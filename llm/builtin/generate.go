@@ -56,7 +56,7 @@ func (b *Backend) Generate(ctx context.Context, req llm.Request, stream llm.Stre
 	}
 	prompt := m.Tokenizer.Encode(text, true)
 	o := b.generateOptions(m, req.Options)
-	o.Stop, o.Adapter = stop, adapter
+	o.Stop, o.Adapter, o.Batcher = stop, adapter, lm.batch
 	if len(prompt) >= o.NumCtx {
 		return llm.Response{PromptTokens: len(prompt)}, tutor.Errorf(tutor.EINVALID,
 			"the prompt is %d tokens but the context window (num_ctx) is %d: shorten the prompt or raise num_ctx (the model allows %d)",
