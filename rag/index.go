@@ -25,7 +25,7 @@ type Index struct {
 	lim      Limits
 	chunking ChunkOptions
 	vs       *vectorStore
-	wlex     float64 // weight of BM25 in the hybrid fusion: bm25Weight, varied by tests
+	wlex     float64 // weight of BM25 in the hybrid fusion (bm25Weight); tests vary it
 
 	write sync.Mutex // serialises changes: Add, IndexPending, Delete
 	mu    sync.RWMutex
@@ -44,7 +44,7 @@ func Open(ctx context.Context, st *store.Store, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{st: st, emb: emb, lim: cfg.Limits.withDefaults(), chunking: cfg.Chunking.withDefaults(), vs: vs, wlex: bm25Weight}
+	ix := &Index{st: st, emb: emb, lim: cfg.Limits.withDefaults(), chunking: cfg.Chunking.withDefaults(), vs: vs, wlex: bm25Weight(emb)}
 	if stale {
 		if _, err := st.DB().ExecContext(ctx, `UPDATE documents SET status = ? WHERE status = ?`, StatusPending, StatusIndexed); err != nil {
 			return nil, tutor.Wrap(err, tutor.EINTERNAL, "mark documents for re-embedding")
