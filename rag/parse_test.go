@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -254,6 +255,36 @@ func FuzzPDF(f *testing.F) {
 }
 
 func FuzzDOCX(f *testing.F) { fuzzParser(f, "f.docx", MustDOCX(f)) }
+
+// FuzzDOCXBody fuzzes word/document.xml inside a well-formed Word container: mutating the
+// container's bytes mostly breaks the zip checksums, so FuzzDOCX seldom reaches the XML.
+func FuzzDOCXBody(f *testing.F) {
+	f.Add(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>T</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		data := MustZip(t, "[Content_Types].xml", `<Types/>`, "word/document.xml", doc)
+		docs, err := Parse("f.docx", data, Limits{MaxFileBytes: 1 << 20, MaxArchiveBytes: 4 << 20, MaxTextBytes: 1 << 20})
+		checkParsed(t, docs, err)
+	})
+}
+
+// FuzzZipMembers fuzzes the names and contents of the members of a well-formed archive.
+func FuzzZipMembers(f *testing.F) {
+	f.Add("a.md", "# A\n\ntext", "dir/b.html", "<p>b</p>")
+	f.Add("../x.txt", "x", "c.docx", "not a zip")
+	f.Fuzz(func(t *testing.T, name1, body1, name2, body2 string) {
+		if len(name1) > 1000 || len(name2) > 1000 {
+			t.Skip("zip names are at most 65535 bytes; long ones add nothing")
+		}
+		data := MustZip(t, name1, body1, name2, body2)
+		docs, err := Parse("f.zip", data, Limits{MaxFileBytes: 1 << 20, MaxArchiveBytes: 4 << 20, MaxTextBytes: 1 << 20})
+		checkParsed(t, docs, err)
+		for _, d := range docs {
+			if n := strings.ReplaceAll(d.Name, `\`, "/"); slices.Contains(strings.Split(n, "/"), "..") || strings.HasPrefix(n, "/") {
+				t.Fatalf("member name %q escapes the archive", d.Name)
+			}
+		}
+	})
+}
 
 func FuzzZip(f *testing.F) {
 	fuzzParser(f, "f.zip", MustZip(f, "a.md", "# A\n\ntext", "b.html", "<p>b</p>"))

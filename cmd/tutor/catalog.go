@@ -64,7 +64,7 @@ func newServingCatalog(s *store.Store, engine *builtin.Backend, queue *llm.Queue
 
 // startServing fills the serving catalog from the workspace and keeps it current until Close.
 func (m *Main) startServing(ctx context.Context) error {
-	engine := builtin.New(builtin.Options{Unbatched: !m.Config.ServeBatch})
+	engine := builtin.New(builtin.Options{Batch: m.Config.ServeBatch})
 	queue := llm.NewQueue(engine, m.Config.ServeSlots, m.Config.ServeQueue)
 	m.Serving = newServingCatalog(m.Store, engine, queue, m.Log)
 	m.Serving.RAG = m.RAG

@@ -43,7 +43,6 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 30 * time.Second,
 		ServeSlots:      2,
 		ServeQueue:      64,
-		ServeBatch:      true,
 		DemoDocs:        true,
 	}
 }
@@ -86,7 +85,7 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ServeSlots, err = positive(v); return err }},
 		{"TUTOR_SERVE_QUEUE", "serve-queue", "64", "requests that may wait for the built-in engine; more get 429 with Retry-After",
 			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
-		{"TUTOR_SERVE_BATCH", "serve-batch", "true", "built-in generations running at once on one base share each decoding step (continuous batching; same text, more tokens/s)",
+		{"TUTOR_SERVE_BATCH", "serve-batch", "false", "built-in generations running at once on one base share each decoding step (continuous batching; same text)",
 			func(c *Config, v string) (err error) { c.ServeBatch, err = strconv.ParseBool(v); return err }},
 		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
 			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},

@@ -74,7 +74,7 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 // greedy, without the server, decoding on its own.
 func directGreedy(tb testing.TB, dir, adapter string, req llm.Request) llm.Response {
 	tb.Helper()
-	b := builtin.New(builtin.Options{Unbatched: true})
+	b := builtin.New(builtin.Options{})
 	if err := b.AddModel("tiny", filepath.Join(dir, modelsFolder, "tiny.gguf")); err != nil {
 		tb.Fatal(err)
 	}

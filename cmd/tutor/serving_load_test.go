@@ -66,11 +66,17 @@ func streamChat(ctx context.Context, base, model, prompt string, numPredict int,
 }
 
 // TestServingLoad: 32 concurrent streaming chats against the built-in engine through the
-// queue (2 slots) all finish, each within a bound, with the heap bounded.
+// queue (2 slots, or 8 sharing decoding steps) all finish, each within a bound, with the heap
+// bounded.
 func TestServingLoad(t *testing.T) {
+	t.Run("unbatched", func(t *testing.T) { servingLoad(t, 2, false) })
+	t.Run("batched", func(t *testing.T) { servingLoad(t, 8, true) })
+}
+
+func servingLoad(t *testing.T, slots int, batch bool) {
 	const clients, perClient = 32, 24
 	dir := writeWorkspace(t)
-	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = 2, 32 })
+	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue, c.ServeBatch = slots, 32, batch })
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -177,10 +183,16 @@ func TestServingBatchedEqualsAlone(t *testing.T) {
 
 // TestServingQueueFullAndDisconnect: with one slot and one place in line, a third request is
 // refused at once with 429 and Retry-After in each API's shape; a client that disconnects
-// frees its slot at once for the one waiting.
+// frees its slot at once for the one waiting, whether or not generations share steps.
 func TestServingQueueFullAndDisconnect(t *testing.T) {
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batch=%t", batch), func(t *testing.T) { servingQueueFullAndDisconnect(t, batch) })
+	}
+}
+
+func servingQueueFullAndDisconnect(t *testing.T, batch bool) {
 	dir := writeWorkspace(t)
-	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue = 1, 1 })
+	m := startTutor(t, dir, func(c *Config) { c.ServeSlots, c.ServeQueue, c.ServeBatch = 1, 1, batch })
 	q := m.Serving.Queue
 	// The random-weight model may end the long generation on its own before the line has
 	// formed; the scenario then starts over.

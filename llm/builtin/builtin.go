@@ -27,10 +27,12 @@ type Options struct {
 	MaxLoaded int
 	// DefaultNumCtx is the context window when a request sets none; 0 means 2048, as Ollama.
 	DefaultNumCtx int
-	// Unbatched decodes every generation on its own. By default the generations running on
-	// one base at the same time share each decoding step (a [model.Batcher] per base), which
-	// gives the same text with more tokens per second in all.
-	Unbatched bool
+	// Batch lets the generations running on one base at the same time share each decoding
+	// step (a [model.Batcher] per base): the same text, with each weight matrix read once
+	// per step for all of them instead of once per generation. Off by default: where it was
+	// measured (BenchmarkServingDecode), the arithmetic per token, which sharing does not
+	// reduce, bounded decoding, and sharing did not raise throughput reliably.
+	Batch bool
 }
 
 // Backend runs models in-process. It is safe for concurrent use: bases are read-only and
@@ -51,7 +53,7 @@ type loadedModel struct {
 	m        *model.Model
 	template chat.Template
 	adapter  *model.Adapter // applied when a request names none (Ollama models with an adapter layer)
-	batch    *model.Batcher // shares decoding steps between its generations; nil when unbatched
+	batch    *model.Batcher // shares decoding steps between its generations; nil unless Options.Batch
 	used     int64
 }
 
@@ -199,7 +201,7 @@ func (b *Backend) load(ctx context.Context, name string) (*loadedModel, error) {
 		}
 	}
 	lm, err := readModel(path, adapterPaths)
-	if err == nil && !b.opts.Unbatched {
+	if err == nil && b.opts.Batch {
 		lm.batch = model.NewBatcher(lm.m)
 	}
 	b.mu.Lock()
