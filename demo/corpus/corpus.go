@@ -25,6 +25,7 @@ const (
 	Knowledge Kind = "knowledge" // generic business knowledge
 	Reading   Kind = "reading"   // numbered passages + question → answer citing [n]
 	Chat      Kind = "chat"      // a conversation to be rendered with the model's chat template
+	Lookup    Kind = "lookup"    // numbered passages + a question on any sentence → that sentence, citing [n]
 )
 
 // Doc is one generated document. Handbook and Knowledge documents are plain Text; Reading and
@@ -54,9 +55,9 @@ func (d Doc) String() string {
 // Options configure a Generator. The zero value of each field has a sensible default.
 type Options struct {
 	Seed uint64
-	// Mix is the share of each kind, in the order Handbook, Knowledge, Reading, Chat;
-	// zero means 25/15/40/20.
-	Mix [4]float64
+	// Mix is the share of each kind, in the order Handbook, Knowledge, Reading, Chat, Lookup;
+	// zero means 25/15/40/20/0.
+	Mix [5]float64
 	// Chinese is the share of documents in Chinese; zero means 0.5.
 	Chinese float64
 	// Prompt builds the turns of a reading-comprehension example before the answer from the
@@ -80,8 +81,8 @@ type Generator struct {
 
 // New returns a Generator; the same Options give the same sequence on every machine.
 func New(o Options) *Generator {
-	if o.Mix == [4]float64{} {
-		o.Mix = [4]float64{0.25, 0.15, 0.40, 0.20}
+	if o.Mix == [5]float64{} {
+		o.Mix = [5]float64{0.25, 0.15, 0.40, 0.20, 0}
 	}
 	if o.Chinese == 0 {
 		o.Chinese = 0.5
@@ -105,7 +106,11 @@ func (g *Generator) Next() Doc {
 	if g.rng.Float64() < g.o.Chinese {
 		lang = "zh"
 	}
-	r := g.rng.Float64() * (g.o.Mix[0] + g.o.Mix[1] + g.o.Mix[2] + g.o.Mix[3])
+	var sum float64
+	for _, m := range g.o.Mix {
+		sum += m
+	}
+	r := g.rng.Float64() * sum
 	switch {
 	case r < g.o.Mix[0]:
 		return g.handbook(lang)
@@ -113,8 +118,10 @@ func (g *Generator) Next() Doc {
 		return g.knowledge(lang)
 	case r < g.o.Mix[0]+g.o.Mix[1]+g.o.Mix[2]:
 		return g.reading(lang)
-	default:
+	case r < g.o.Mix[0]+g.o.Mix[1]+g.o.Mix[2]+g.o.Mix[3]:
 		return g.chat(lang)
+	default:
+		return g.lookup(lang)
 	}
 }
 

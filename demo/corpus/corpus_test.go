@@ -93,7 +93,7 @@ var citeRE = regexp.MustCompile(` \[(\d+)\]$`)
 
 func TestReadingCitesTheAnswerPassage(t *testing.T) {
 	var passages []Passage
-	g := New(Options{Seed: 3, Mix: [4]float64{0, 0, 1, 0}, Prompt: func(ps []Passage, q, lang string) []llm.Message {
+	g := New(Options{Seed: 3, Mix: [5]float64{0, 0, 1, 0, 0}, Prompt: func(ps []Passage, q, lang string) []llm.Message {
 		passages = ps
 		return DefaultPrompt(ps, q, lang)
 	}})
@@ -137,7 +137,7 @@ func TestReadingCitesTheAnswerPassage(t *testing.T) {
 }
 
 func TestPromptAndRefusalAreInjected(t *testing.T) {
-	g := New(Options{Seed: 4, Mix: [4]float64{0, 0, 1, 0},
+	g := New(Options{Seed: 4, Mix: [5]float64{0, 0, 1, 0, 0},
 		Prompt: func(p []Passage, q, lang string) []llm.Message {
 			return []llm.Message{{Role: "system", Content: "S"}, {Role: "user", Content: "CTX " + p[0].Source + " Q " + q}}
 		},
@@ -153,5 +153,41 @@ func TestPromptAndRefusalAreInjected(t *testing.T) {
 	}
 	if !sawRefusal {
 		t.Fatal("Options.NotCovered never used")
+	}
+}
+
+func TestLookupQuotesTheSentenceOfTheQuestion(t *testing.T) {
+	var passages []Passage
+	var question string
+	g := New(Options{Seed: 5, Mix: [5]float64{0, 0, 0, 0, 1}, Prompt: func(ps []Passage, q, lang string) []llm.Message {
+		passages, question = ps, q
+		return DefaultPrompt(ps, q, lang)
+	}})
+	covered := 0
+	for range 400 {
+		d := g.Next()
+		if d.Kind != Lookup || len(d.Messages) != 2 {
+			t.Fatalf("got %s with %d turns, want a lookup example of 2", d.Kind, len(d.Messages))
+		}
+		if term := FindDemoTerm(d.String()); term != "" {
+			t.Fatalf("lookup example mentions %q", term)
+		}
+		answer := d.Messages[1].Content
+		m := citeRE.FindStringSubmatch(answer)
+		if m == nil {
+			if answer != DefaultNotCovered(d.Lang) {
+				t.Fatalf("answer %q neither cites nor declines", answer)
+			}
+			continue
+		}
+		covered++
+		n, _ := strconv.Atoi(m[1])
+		claim := strings.TrimSuffix(answer, m[0])
+		if n < 1 || n > len(passages) || !strings.Contains(passages[n-1].Text, claim) {
+			t.Fatalf("answer %q (question %q) is not a sentence of passage [%d] of %d", answer, question, n, len(passages))
+		}
+	}
+	if covered < 250 || covered > 350 {
+		t.Fatalf("%d of 400 lookup examples answered, want about three quarters", covered)
 	}
 }

@@ -1,0 +1,161 @@
+package corpus
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"tutor/llm"
+)
+
+// lookup renders a reading example whose answer can be any sentence of the passages: the
+// question names a phrase of that sentence, and the answer quotes the sentence and cites its
+// passage. Where reading teaches the handbook topics, lookup teaches the skill underneath: find
+// the passage that shares the question's words and copy what it says. About a quarter of the
+// time the phrase comes from a passage that is not shown, and the reply is Options.NotCovered.
+func (g *Generator) lookup(lang string) Doc {
+	for {
+		if d, ok := g.tryLookup(lang); ok {
+			return d
+		}
+	}
+}
+
+func (g *Generator) tryLookup(lang string) (Doc, bool) {
+	c, other := newCompany(g.rng), newCompany(g.rng)
+	pool := g.o.Chunk(c.handbookName(lang), g.renderHandbook(c, lang))
+	pool = append(pool, g.o.Chunk(other.handbookName(lang), g.otherDocument(other, lang))...)
+	pool = shuffled(g.rng, pool)
+	k := 4 + g.rng.IntN(2)
+	if len(pool) < k+1 {
+		return Doc{}, false
+	}
+	passages, hidden := pool[:k], pool[k]
+	covered := g.rng.IntN(4) != 0
+	from := g.rng.IntN(k)
+	src := passages[from].Text
+	if !covered {
+		src = hidden.Text
+	}
+	sents := sentences(src, lang)
+	if len(sents) == 0 {
+		return Doc{}, false
+	}
+	answer := pick(g.rng, sents)
+	phrase := g.phrase(answer, lang)
+	if phrase == "" {
+		return Doc{}, false
+	}
+	// The phrase must point at one passage: the answer's when covered, none otherwise.
+	for i, p := range passages {
+		if strings.Contains(p.Text, phrase) != (covered && i == from) {
+			return Doc{}, false
+		}
+	}
+	reply := g.o.NotCovered(lang)
+	if covered {
+		reply = answer + " [" + strconv.Itoa(from+1) + "]"
+	}
+	msgs := g.o.Prompt(passages, g.lookupQuestion(phrase, lang), lang)
+	return Doc{Kind: Lookup, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
+}
+
+var (
+	lookupEn = []string{"What do the passages say about %s?", "What is the rule on %s?", "Tell me about %s.", "What does the handbook say about %s?", "How does %s work here?", "Anything on %s?"}
+	lookupZh = []string{"关于%s，资料里是怎么说的？", "%s是怎么规定的？", "请介绍一下%s。", "手册里关于%s有什么说明？", "%s有什么要求？"}
+)
+
+func (g *Generator) lookupQuestion(phrase, lang string) string {
+	if lang == "zh" {
+		return strings.Replace(pick(g.rng, lookupZh), "%s", phrase, 1)
+	}
+	return strings.Replace(pick(g.rng, lookupEn), "%s", phrase, 1)
+}
+
+// phrase picks two to four words of an English sentence (at least one of them not a function
+// word), or two to six characters of a Chinese one, as the question's topic; "" when the
+// sentence has none.
+func (g *Generator) phrase(sentence, lang string) string {
+	if lang == "zh" {
+		rs := []rune(sentence)
+		for range 8 {
+			n := 2 + g.rng.IntN(5)
+			if len(rs) < n+1 {
+				return ""
+			}
+			at := g.rng.IntN(len(rs) - n)
+			span := rs[at : at+n]
+			ok := true
+			for _, r := range span {
+				if !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+					ok = false
+				}
+			}
+			if ok {
+				return string(span)
+			}
+		}
+		return ""
+	}
+	words := strings.Fields(sentence)
+	for range 8 {
+		n := 2 + g.rng.IntN(3)
+		if len(words) < n {
+			return ""
+		}
+		at := g.rng.IntN(len(words) - n + 1)
+		span := append([]string(nil), words[at:at+n]...)
+		content := false
+		for i, w := range span {
+			w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if w == "" || (i < len(span)-1 && w != span[i]) {
+				content = false
+				break // punctuation inside the phrase
+			}
+			span[i] = w
+			if len(w) > 3 && !functionWords[strings.ToLower(w)] {
+				content = true
+			}
+		}
+		if content {
+			return strings.Join(span, " ")
+		}
+	}
+	return ""
+}
+
+var functionWords = map[string]bool{"that": true, "with": true, "from": true, "this": true, "they": true, "have": true,
+	"will": true, "when": true, "what": true, "which": true, "their": true, "there": true, "into": true, "than": true,
+	"also": true, "only": true, "must": true, "should": true, "every": true, "each": true, "about": true}
+
+// sentences splits text into its sentences (at . ! ? 。！？； and line breaks), keeping those
+// long enough to be worth asking about.
+func sentences(text, lang string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		s := strings.TrimSpace(b.String())
+		b.Reset()
+		s = strings.TrimLeft(s, "-*#|0123456789. ")
+		if (lang == "zh" && len([]rune(s)) >= 8) || (lang != "zh" && len(strings.Fields(s)) >= 5) {
+			out = append(out, s)
+		}
+	}
+	rs := []rune(text)
+	for i, r := range rs {
+		if r == '\n' {
+			flush()
+			continue
+		}
+		b.WriteRune(r)
+		end := strings.ContainsRune("。！？；", r)
+		if strings.ContainsRune(".!?", r) && (i+1 == len(rs) || rs[i+1] == ' ' || rs[i+1] == '\n') {
+			end = true
+		}
+		if end {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
