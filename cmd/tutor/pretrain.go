@@ -61,6 +61,9 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 			last = time.Now()
 			t := p.Train
 			line := fmt.Sprintf("step %d/%d  loss %.4f", t.Step, t.Steps, t.TrainLoss)
+			if p.Phase > 0 {
+				line = fmt.Sprintf("phase %d  %s", p.Phase, line)
+			}
 			if t.ValLoss > 0 {
 				line += fmt.Sprintf("  val %.4f", t.ValLoss)
 			}

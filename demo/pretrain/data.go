@@ -22,8 +22,14 @@ var template = chat.Tutor
 // exactly as the application cuts documents and prompts a model with retrieved passages, so the
 // model learns to answer from them.
 func Generator(r Recipe, stream uint64) *corpus.Generator {
+	return generator(r, stream, [5]float64{})
+}
+
+// generator is Generator with the mix of document kinds (zero: the corpus's default).
+func generator(r Recipe, stream uint64, mix [5]float64) *corpus.Generator {
 	return corpus.New(corpus.Options{
 		Seed: r.Seed*2 + stream,
+		Mix:  mix,
 		Prompt: func(ps []corpus.Passage, question, lang string) []llm.Message {
 			hits := make([]rag.Hit, len(ps))
 			for i, p := range ps {
@@ -105,7 +111,11 @@ type Data struct {
 // and ends in the next, so an answer always sees its passages; a document longer than r.SeqLen
 // (rare) is cut into pieces of r.SeqLen.
 func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
-	g := Generator(r, 1)
+	return dataset(ctx, Generator(r, 1), r.SeqLen, r.Tokens, r.ValTokens, v, tok)
+}
+
+// dataset packs the documents of g as Dataset describes: tokens for training, then valTokens.
+func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTokens int64, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
 	d := Data{Kinds: map[string]int{}}
 	var next []int32 // a generated document that did not fit the last sequence
 	fill := func(budget int64) ([]finetune.Example, error) {
@@ -135,15 +145,15 @@ func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.To
 				next = append(next, int32(v.EOS))
 			}
 			switch {
-			case len(seq)+len(next) <= r.SeqLen:
+			case len(seq)+len(next) <= seqLen:
 				seq, next = append(seq, next...), nil
 			case len(seq) > 0:
 				emit()
 			default: // longer than a sequence on its own
-				seq, next = append(seq, next[:r.SeqLen]...), next[r.SeqLen:]
+				seq, next = append(seq, next[:seqLen]...), next[seqLen:]
 				emit()
 			}
-			if len(seq) == r.SeqLen {
+			if len(seq) == seqLen {
 				emit()
 			}
 		}
@@ -153,9 +163,9 @@ func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.To
 		return out, nil
 	}
 	var err error
-	if d.Train, err = fill(r.Tokens); err != nil {
+	if d.Train, err = fill(tokens); err != nil {
 		return d, err
 	}
-	d.Val, err = fill(r.ValTokens)
+	d.Val, err = fill(valTokens)
 	return d, err
 }

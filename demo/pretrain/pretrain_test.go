@@ -22,6 +22,7 @@ func tinyRecipe() Recipe {
 	r.Dim, r.Layers, r.Heads, r.KVHeads, r.FFN, r.Context = 32, 2, 4, 2, 64, 256
 	r.SeqLen, r.Tokens, r.ValTokens, r.Batch = 128, 128*4*100, 128*8, 4
 	r.LR, r.Warmup = 1e-2, 5
+	r.Then = nil
 	return r
 }
 
@@ -145,5 +146,50 @@ func TestOllamaRunsTheModel(t *testing.T) {
 		if ours.Text != theirs {
 			t.Errorf("prompt %q: built-in %q, Ollama %q", prompt, ours.Text, theirs)
 		}
+	}
+}
+
+func TestRunContinuesWithItsPhases(t *testing.T) {
+	r := tinyRecipe()
+	r.Tokens = 128 * 4 * 10
+	r.Then = []Phase{{Tokens: 128 * 4 * 6, Mix: [5]float64{0, 0, 0, 0, 1}, LR: 5e-3, Warmup: 1}}
+	steps := map[int]int{}
+	var phaseData *Data
+	res, err := Run(context.Background(), r, t.TempDir(), false, func(p Progress) error {
+		if p.Stage == StageTrain {
+			steps[p.Phase] = p.Train.Step
+		}
+		if p.Phase == 1 && p.Data != nil {
+			phaseData = p.Data
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps[0] == 0 || steps[1] == 0 {
+		t.Fatalf("steps by phase %v, want both phases trained", steps)
+	}
+	if phaseData == nil || phaseData.Kinds["lookup/en"]+phaseData.Kinds["lookup/zh"] != phaseData.Docs {
+		t.Fatalf("the phase's data %+v is not the lookup documents its mix asks for", phaseData)
+	}
+	if res.Train.Steps != steps[1] {
+		t.Errorf("the result reports %d steps, the last phase trained %d", res.Train.Steps, steps[1])
+	}
+	f, err := gguf.OpenFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, _ := f.String("tutor.recipe"); !strings.Contains(got, `"then":[{"tokens":3072`) {
+		t.Errorf("tutor.recipe %s does not record the phase", got)
+	}
+	if err := (Recipe{}).Validate(); err == nil {
+		t.Error("an empty recipe is valid")
+	}
+	bad := r
+	bad.Then = []Phase{{Tokens: 10, LR: 1}}
+	if err := bad.Validate(); err == nil {
+		t.Error("a phase with an empty mix is valid")
 	}
 }

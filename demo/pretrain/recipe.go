@@ -35,6 +35,17 @@ type Recipe struct {
 	Warmup    int     `json:"warmup"`
 	MinLR     float64 `json:"min_lr_ratio"`
 	Decay     float64 `json:"weight_decay"`
+
+	// Then continues training, phase after phase, from the weights the phase before left.
+	Then []Phase `json:"then,omitempty"`
+}
+
+// Phase is a continuation of training on another mix of the corpus's kinds of documents.
+type Phase struct {
+	Tokens int64      `json:"tokens"`
+	Mix    [5]float64 `json:"mix"` // handbook, knowledge, reading, chat, lookup
+	LR     float64    `json:"lr"`
+	Warmup int        `json:"warmup"`
 }
 
 // DefaultRecipe is the demo model: about 6M parameters, sized so that its token budget trains
@@ -46,6 +57,9 @@ func DefaultRecipe() Recipe {
 		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
 		SeqLen: 1024, Tokens: 4_000_000, ValTokens: 30_000, Batch: 8,
 		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01,
+		// The first phase learns the language and the handbook topics; this one mostly teaches
+		// finding and quoting the passage sentence that answers a question about any phrase.
+		Then: []Phase{{Tokens: 1_500_000, Mix: [5]float64{0.10, 0.05, 0.25, 0.15, 0.45}, LR: 1e-3, Warmup: 10}},
 	}
 }
 
@@ -62,6 +76,18 @@ func (r Recipe) Validate() error {
 		return tutor.Errorf(tutor.EINVALID, "seq_len %d must be between 8 and the context %d", r.SeqLen, r.Context)
 	case r.Tokens < int64(r.SeqLen) || r.ValTokens < 0 || r.Batch <= 0:
 		return tutor.Errorf(tutor.EINVALID, "tokens must cover at least one sequence and batch must be positive")
+	}
+	for i, p := range r.Then {
+		var sum float64
+		for _, m := range p.Mix {
+			if m < 0 {
+				return tutor.Errorf(tutor.EINVALID, "then[%d]: a negative share in the mix", i)
+			}
+			sum += m
+		}
+		if p.Tokens < int64(r.SeqLen) || sum == 0 || p.LR <= 0 || p.Warmup < 0 {
+			return tutor.Errorf(tutor.EINVALID, "then[%d]: tokens must cover a sequence, the mix must not be empty and lr must be positive", i)
+		}
 	}
 	return r.Shape().Validate()
 }
@@ -88,6 +114,16 @@ func (r Recipe) TrainConfig() finetune.TrainConfig {
 		BatchSize: r.Batch, MaxSeqLen: r.SeqLen, WeightDecay: r.Decay, ClipNorm: 1, Seed: r.Seed,
 		EvalEvery: max(1, r.Steps()/20), CheckpointEvery: max(1, r.Steps()/40),
 	}
+}
+
+// phaseConfig is the trainer's configuration for phase i of r.Then.
+func (r Recipe) phaseConfig(i int) finetune.TrainConfig {
+	p := r.Then[i]
+	cfg := r.TrainConfig()
+	steps := max(1, int(p.Tokens/int64(r.SeqLen))/r.Batch)
+	cfg.LearningRate, cfg.WarmupSteps, cfg.Seed = p.LR, p.Warmup, r.Seed+uint64(i)+1
+	cfg.EvalEvery, cfg.CheckpointEvery = max(1, steps/10), max(1, steps/20)
+	return cfg
 }
 
 // JSON is the recipe as recorded in the model's metadata.

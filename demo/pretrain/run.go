@@ -2,6 +2,7 @@ package pretrain
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"tutor/finetune"
@@ -21,14 +22,15 @@ const (
 // Progress is a report of Run: the stage, and the trainer's progress while training.
 type Progress struct {
 	Stage Stage
+	Phase int // 0: the first training, i: r.Then[i-1]
 	Train finetune.Progress
 	Data  *Data // set once the data is ready
 }
 
 // Result is what Run made.
 type Result struct {
-	Path   string // the GGUF model
-	Train  finetune.Result
+	Path   string          // the GGUF model
+	Train  finetune.Result // of the last phase
 	Params int64
 	Data   Data
 }
@@ -79,6 +81,28 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 	})
 	if err != nil {
 		return res, err
+	}
+	for i, ph := range r.Then {
+		if err := report(Progress{Stage: StageData, Phase: i + 1}); err != nil {
+			return res, err
+		}
+		data, err := dataset(ctx, generator(r, uint64(2+i), ph.Mix), r.SeqLen, ph.Tokens, r.ValTokens, v, tok)
+		if err != nil {
+			return res, err
+		}
+		if err := report(Progress{Stage: StageData, Phase: i + 1, Data: &data}); err != nil {
+			return res, err
+		}
+		tr, err := finetune.NewTrainer(w, data.Train, data.Val, r.phaseConfig(i), filepath.Join(dir, fmt.Sprintf("checkpoints-%d", i+1)))
+		if err != nil {
+			return res, err
+		}
+		res.Train, err = tr.Train(ctx, func(p finetune.Progress) error {
+			return report(Progress{Stage: StageTrain, Phase: i + 1, Train: p})
+		})
+		if err != nil {
+			return res, err
+		}
 	}
 	if err := report(Progress{Stage: StageWrite}); err != nil {
 		return res, err
