@@ -61,6 +61,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openRAG(ctx); err != nil {
 		return err
 	}
+	if err := m.loadDemoModel(ctx); err != nil {
+		return err
+	}
 	m.Jobs = jobs.New(s, m.Log, m.Config.Workers)
 	registerJobs(m)
 	return nil

@@ -39,8 +39,8 @@ func TestBrowserUploadIndexAskCite(t *testing.T) {
 
 	cfg := DefaultConfig()
 	cfg.Data, cfg.Addr, cfg.LogLevel = t.TempDir(), "127.0.0.1:0", slog.LevelWarn
-	cfg.DemoDocs = false // the uploaded document is the only one, so its row tells when indexing is done
-	cfg.DemoDocs = false // the uploaded document alone, so the retrieved passage must be its
+	cfg.DemoDocs = false // the uploaded document alone: its row tells when indexing is done, and the retrieved passage must be its
+	cfg.DemoModel = false
 	m := NewMain(cfg, io.Discard)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

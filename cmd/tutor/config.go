@@ -30,6 +30,7 @@ type Config struct {
 	ServeQueue      int           // built-in requests waiting at most; more are refused with 429
 	ServeBatch      bool          // built-in generations on one base share each decoding step
 	DemoDocs        bool          // a new workspace starts with the demo company's documents
+	DemoModel       bool          // a new workspace starts with the demo base model
 }
 
 // DefaultConfig is the configuration with nothing set: the embedded default on 127.0.0.1:8080.
@@ -44,6 +45,7 @@ func DefaultConfig() Config {
 		ServeSlots:      2,
 		ServeQueue:      64,
 		DemoDocs:        true,
+		DemoModel:       true,
 	}
 }
 
@@ -89,6 +91,8 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ServeBatch, err = strconv.ParseBool(v); return err }},
 		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
 			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},
+		{"TUTOR_DEMO_MODEL", "demo-model", "true", "put the demo base model (tutor-demo) into a new workspace's models folder on its first start",
+			func(c *Config, v string) (err error) { c.DemoModel, err = strconv.ParseBool(v); return err }},
 	}
 }
 

@@ -25,7 +25,7 @@ func evalRun(ctx context.Context, env *Env, args []string) error {
 	var req eval.Request
 	fs.StringVar(&req.Suite, "suite", eval.DemoSuite, `suite file (YAML or JSONL), or "demo"`)
 	variants := fs.String("variants", "", "comma-separated variants: "+eval.SpecHelp)
-	fs.StringVar(&req.Model, "model", "", "base model of base and tuned: a GGUF file, safetensors folder or model name")
+	fs.StringVar(&req.Model, "model", "", "base model of base and tuned: a GGUF file, safetensors folder or model name (default: the workspace's demo model)")
 	fs.StringVar(&req.Adapter, "adapter", "", "GGUF LoRA adapter file of tuned")
 	fs.IntVar(&req.Concurrency, "concurrency", 2, "questions in flight at once")
 	fs.IntVar(&req.MaxTokens, "max-tokens", 256, "longest answer, in tokens")
@@ -46,6 +46,14 @@ func evalRun(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	req.Variants = splitList(*variants)
+	if req.Model == "" {
+		// base and tuned default to the workspace's demo model
+		if path, ok, err := defaultBase(ctx, env.Config); err != nil {
+			return err
+		} else if ok {
+			req.Model = path
+		}
+	}
 	bars, err := eval.ParseBars(*failUnder)
 	if err != nil {
 		return err

@@ -34,7 +34,8 @@ func testConfig(t *testing.T) Config {
 	cfg.Data = t.TempDir()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 20 * time.Second
-	cfg.DemoDocs = false // tests start with an empty workspace; TestFirstStartLoadsDemoDocuments turns it on
+	cfg.DemoDocs = false  // tests start with an empty workspace; TestFirstStartLoadsDemoDocuments turns it on
+	cfg.DemoModel = false // and TestFirstStartAddsTheDemoModel this one
 	return cfg
 }
 

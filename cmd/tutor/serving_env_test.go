@@ -51,6 +51,7 @@ func startTutor(tb testing.TB, dir string, edit func(*Config)) *Main {
 	tb.Helper()
 	cfg := DefaultConfig()
 	cfg.Data, cfg.Addr, cfg.LogLevel = dir, "127.0.0.1:0", slog.LevelWarn
+	cfg.DemoModel = false // the models are the test's own
 	if edit != nil {
 		edit(&cfg)
 	}

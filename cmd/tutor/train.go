@@ -79,7 +79,7 @@ func parseTargets(s string) ([]finetune.Target, error) {
 // trainRun handles `tutor train -base MODEL.gguf -dataset FILE [-name NAME] [settings]`.
 func trainRun(ctx context.Context, env *Env, args []string) error {
 	fs := env.FlagSet("train")
-	base := fs.String("base", "", "base model: a GGUF file or a safetensors folder (required)")
+	base := fs.String("base", "", "base model: a GGUF file or a safetensors folder (default: the workspace's demo model)")
 	dataset := fs.String("dataset", "", "dataset: chat JSONL, CSV of question,answer, or plain text (required)")
 	name := fs.String("name", "", "name of the new adapter (default: the base's name and the time)")
 	val := fs.Float64("val", 0.1, "share of the records held out to measure validation loss")
@@ -87,11 +87,11 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	teacher := fs.String("teacher", "", "with -generate-from: a GGUF file (built-in engine) or, with -ollama, an Ollama model")
 	genOut := fs.String("o", "qa.jsonl", "with -generate-from: the JSONL file to write")
 	perChunk := fs.Int("pairs", 3, "with -generate-from: pairs asked per passage")
-	preset := fs.String("preset", "", "demo: train on the demo company's question/answer pairs with the preset's settings; needs only -base")
+	preset := fs.String("preset", "", "demo: train on the demo company's question/answer pairs with the preset's settings (no -dataset)")
 	cfg := finetune.DefaultTrainConfig()
 	targets := trainFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: tutor train -base MODEL -dataset FILE [flags], or tutor train -preset demo -base MODEL")
+		fmt.Fprintln(fs.Output(), "Usage: tutor train [-base MODEL] -dataset FILE [flags], or tutor train -preset demo [-base MODEL]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -104,11 +104,18 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 		if err := usePreset(fs, *preset, &cfg, targets, val); err != nil {
 			return err
 		}
-		if *base == "" {
-			return tutor.Errorf(tutor.EINVALID, "-preset needs -base")
+	} else if *dataset == "" {
+		return tutor.Errorf(tutor.EINVALID, "-dataset is required")
+	}
+	if *base == "" {
+		path, ok, err := defaultBase(ctx, env.Config)
+		if err != nil {
+			return err
 		}
-	} else if *base == "" || *dataset == "" {
-		return tutor.Errorf(tutor.EINVALID, "-base and -dataset are required")
+		if !ok {
+			return tutor.Errorf(tutor.EINVALID, "-base is required: the workspace has no demo model")
+		}
+		*base = path
 	}
 	var err error
 	if cfg.LoRA.Targets, err = parseTargets(*targets); err != nil {
