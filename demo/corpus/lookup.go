@@ -13,13 +13,7 @@ import (
 // passage. Where reading teaches the handbook topics, lookup teaches the skill underneath: find
 // the passage that shares the question's words and copy what it says. About a quarter of the
 // time the phrase comes from a passage that is not shown, and the reply is Options.NotCovered.
-func (g *Generator) lookup(lang string) Doc {
-	for {
-		if d, ok := g.tryLookup(lang); ok {
-			return d
-		}
-	}
-}
+func (g *Generator) lookup(lang string) Doc { return until(lang, g.tryLookup) }
 
 func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	c, other := newCompany(g.rng), newCompany(g.rng)

@@ -13,9 +13,12 @@ import (
 // stand for what retrieval returns. The answer copies the sentence that holds it and cites its
 // passage as [n]; about a quarter of the time no passage holds it and the reply is
 // Options.NotCovered.
-func (g *Generator) reading(lang string) Doc {
+func (g *Generator) reading(lang string) Doc { return until(lang, g.tryReading) }
+
+// until calls try until it makes a document: a drawn company may lack what an example needs.
+func until(lang string, try func(lang string) (Doc, bool)) Doc {
 	for {
-		if d, ok := g.tryReading(lang); ok {
+		if d, ok := try(lang); ok {
 			return d
 		}
 	}
