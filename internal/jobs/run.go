@@ -18,7 +18,9 @@ const persistEvery = 500 * time.Millisecond
 func (r *Runner) startQueued() {
 	queued, err := r.store.Jobs(r.ctx, store.JobFilter{States: []store.JobState{store.JobQueued}, Limit: 1000})
 	if err != nil {
-		r.log.Error("list queued jobs", "err", err)
+		if r.ctx.Err() == nil { // a runner that is stopping has nothing more to start
+			r.log.Error("list queued jobs", "err", err)
+		}
 		return
 	}
 	for _, j := range queued {
