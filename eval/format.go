@@ -36,22 +36,11 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(r)
 }
 
-// tableMetrics are the columns of the text table.
-var tableMetrics = []string{MPass, MKeywordRecall, MCitation, MTokenF1, MRougeL, MSimilarity, MRefusal, MFaithfulness, MJudge, MJudgeWin}
-
 // WriteTable writes the summary as an aligned text table (mean [low, high] per metric), then
 // the comparisons with the baseline.
 func WriteTable(w io.Writer, r *Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	var cols []string
-	for _, m := range tableMetrics {
-		for _, c := range r.Summary {
-			if _, ok := c.Metrics[m]; ok {
-				cols = append(cols, m)
-				break
-			}
-		}
-	}
+	cols := presentMetrics(r)
 	fmt.Fprintf(tw, "variant\tcategory\titems\terrors\t%s\tlatency_ms\n", strings.Join(cols, "\t"))
 	for _, c := range r.Summary {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d", c.Variant, c.Category, c.Items, c.Errors)

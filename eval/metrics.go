@@ -205,9 +205,10 @@ func tokenSet(ts []string) map[string]bool {
 // CitesSource reports whether answer cites, as [n], a passage of the document source (compared
 // by file name, ignoring case and folders).
 func CitesSource(answer string, passages []Passage, source string) bool {
-	want := strings.ToLower(path.Base(strings.ReplaceAll(source, "\\", "/")))
+	name := func(p string) string { return strings.ToLower(path.Base(strings.ReplaceAll(p, "\\", "/"))) }
+	want := name(source)
 	for _, n := range rag.Citations(answer, len(passages)) {
-		if strings.ToLower(path.Base(strings.ReplaceAll(passages[n-1].Source, "\\", "/"))) == want {
+		if name(passages[n-1].Source) == want {
 			return true
 		}
 	}
