@@ -42,11 +42,7 @@ func toAPIJob(j *store.Job) apiJob {
 
 // apiJobShow returns one job as JSON.
 func (h *Handler) apiJobShow(c echo.Context) error {
-	id, err := jobID(c)
-	if err != nil {
-		return err
-	}
-	j, err := h.Store.Job(ctx(c), id)
+	j, err := h.pathJob(c, "", "")
 	if err != nil {
 		return err
 	}

@@ -6,25 +6,17 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"tutor"
 	"tutor/eval"
 	"tutor/web/evaluate"
 )
 
 // evaluateJobShow follows an evaluation job live, with a link to its results.
 func (h *Handler) evaluateJobShow(c echo.Context) error {
-	id, err := jobID(c)
+	j, err := h.pathJob(c, EvalJobKind, "an evaluation")
 	if err != nil {
 		return err
 	}
-	j, err := h.Store.Job(ctx(c), id)
-	if err != nil {
-		return err
-	}
-	if j.Kind != EvalJobKind {
-		return tutor.Errorf(tutor.ENOTFOUND, "job %d is not an evaluation", id)
-	}
-	lines, err := h.Store.JobLog(ctx(c), id, 0, 0)
+	lines, err := h.Store.JobLog(ctx(c), j.ID, 0, 0)
 	if err != nil {
 		return err
 	}

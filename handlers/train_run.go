@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"tutor"
 	"tutor/finetune"
 	"tutor/internal/jobs"
 	"tutor/store"
@@ -74,18 +73,7 @@ func (h *Handler) trainEvents(c echo.Context) error {
 
 // trainJob is the training job named by :id.
 func (h *Handler) trainJob(c echo.Context) (*store.Job, error) {
-	id, err := jobID(c)
-	if err != nil {
-		return nil, err
-	}
-	j, err := h.Store.Job(ctx(c), id)
-	if err != nil {
-		return nil, err
-	}
-	if j.Kind != finetune.JobKind {
-		return nil, tutor.Errorf(tutor.ENOTFOUND, "job %d is not a training run", id)
-	}
-	return j, nil
+	return h.pathJob(c, finetune.JobKind, "a training run")
 }
 
 // runChart draws a run's loss curve from its progress file.
