@@ -105,16 +105,11 @@ type Data struct {
 	Kinds      map[string]int // documents by kind/language
 }
 
-// Dataset generates documents of stream 1, tokenizes them, ends each with the end-of-text token
-// and packs whole documents into sequences of at most r.SeqLen tokens, learned in full: r.Tokens
-// worth for training, then r.ValTokens for validation. A document never starts in one sequence
-// and ends in the next, so an answer always sees its passages; a document longer than r.SeqLen
-// (rare) is cut into pieces of r.SeqLen.
-func Dataset(ctx context.Context, r Recipe, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
-	return dataset(ctx, Generator(r, 1), r.SeqLen, r.Tokens, r.ValTokens, v, tok)
-}
-
-// dataset packs the documents of g as Dataset describes: tokens for training, then valTokens.
+// dataset tokenizes the documents of g, ends each with the end-of-text token and packs whole
+// documents into sequences of at most seqLen tokens, learned in full: tokens worth for
+// training, then valTokens for validation. A document never starts in one sequence and ends in
+// the next, so an answer always sees its passages; a document longer than seqLen (rare) is cut
+// into pieces of seqLen.
 func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTokens int64, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
 	d := Data{Kinds: map[string]int{}}
 	var next []int32 // a generated document that did not fit the last sequence

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"tutor/demo/corpus"
 	"tutor/finetune"
 )
 
@@ -35,6 +36,24 @@ type Result struct {
 	Data   Data
 }
 
+// phasePlan is one training of Run: its documents, their token budget, the trainer's
+// configuration and the checkpoint folder under Run's dir.
+type phasePlan struct {
+	gen         *corpus.Generator
+	tokens      int64
+	cfg         finetune.TrainConfig
+	checkpoints string
+}
+
+// plan is the recipe's trainings in order: the first on the default mix, then r.Then.
+func (r Recipe) plan() []phasePlan {
+	out := []phasePlan{{Generator(r, 1), r.Tokens, r.TrainConfig(), "checkpoints"}}
+	for i, ph := range r.Then {
+		out = append(out, phasePlan{generator(r, uint64(2+i), ph.Mix), ph.Tokens, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
+	}
+	return out
+}
+
 // Run makes the model of the recipe in dir: the tokenizer and data are regenerated (they are
 // deterministic), training checkpoints in dir/checkpoints and resumes from there after a stop
 // or crash, and the model is written to dir/model.gguf (F16 matrices; F32 with f32). progress
@@ -57,48 +76,30 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 	if err != nil {
 		return res, err
 	}
-	if err := report(Progress{Stage: StageData}); err != nil {
-		return res, err
-	}
-	data, err := Dataset(ctx, r, v, tok)
-	if err != nil {
-		return res, err
-	}
-	res.Data = data
-	if err := report(Progress{Stage: StageData, Data: &data}); err != nil {
-		return res, err
-	}
 	w := Init(r)
-	tr, err := finetune.NewTrainer(w, data.Train, data.Val, r.TrainConfig(), filepath.Join(dir, "checkpoints"))
-	if err != nil {
-		return res, err
-	}
-	for _, p := range tr.Params() {
-		res.Params += int64(p.Param.Value().Size())
-	}
-	res.Train, err = tr.Train(ctx, func(p finetune.Progress) error {
-		return report(Progress{Stage: StageTrain, Train: p})
-	})
-	if err != nil {
-		return res, err
-	}
-	for i, ph := range r.Then {
-		if err := report(Progress{Stage: StageData, Phase: i + 1}); err != nil {
+	for i, ph := range r.plan() {
+		if err := report(Progress{Stage: StageData, Phase: i}); err != nil {
 			return res, err
 		}
-		data, err := dataset(ctx, generator(r, uint64(2+i), ph.Mix), r.SeqLen, ph.Tokens, r.ValTokens, v, tok)
+		data, err := dataset(ctx, ph.gen, r.SeqLen, ph.tokens, r.ValTokens, v, tok)
 		if err != nil {
 			return res, err
 		}
-		if err := report(Progress{Stage: StageData, Phase: i + 1, Data: &data}); err != nil {
+		if err := report(Progress{Stage: StageData, Phase: i, Data: &data}); err != nil {
 			return res, err
 		}
-		tr, err := finetune.NewTrainer(w, data.Train, data.Val, r.phaseConfig(i), filepath.Join(dir, fmt.Sprintf("checkpoints-%d", i+1)))
+		tr, err := finetune.NewTrainer(w, data.Train, data.Val, ph.cfg, filepath.Join(dir, ph.checkpoints))
 		if err != nil {
 			return res, err
+		}
+		if i == 0 {
+			res.Data = data
+			for _, p := range tr.Params() {
+				res.Params += int64(p.Param.Value().Size())
+			}
 		}
 		res.Train, err = tr.Train(ctx, func(p finetune.Progress) error {
-			return report(Progress{Stage: StageTrain, Phase: i + 1, Train: p})
+			return report(Progress{Stage: StageTrain, Phase: i, Train: p})
 		})
 		if err != nil {
 			return res, err
