@@ -14,7 +14,7 @@ import (
 
 // Version identifies the generator; a change to any template or list changes it, so a model's
 // recipe (recorded in its GGUF metadata) names the corpus it was trained on.
-const Version = "corpus-2"
+const Version = "corpus-3"
 
 // Kind is what a document teaches.
 type Kind string
@@ -56,7 +56,7 @@ func (d Doc) String() string {
 type Options struct {
 	Seed uint64
 	// Mix is the share of each kind, in the order Handbook, Knowledge, Reading, Chat, Lookup;
-	// zero means 25/15/40/20/0.
+	// zero means 20/10/30/10/30.
 	Mix [5]float64
 	// Chinese is the share of documents in Chinese; zero means 0.5.
 	Chinese float64
@@ -82,7 +82,7 @@ type Generator struct {
 // New returns a Generator; the same Options give the same sequence on every machine.
 func New(o Options) *Generator {
 	if o.Mix == [5]float64{} {
-		o.Mix = [5]float64{0.25, 0.15, 0.40, 0.20, 0}
+		o.Mix = [5]float64{0.20, 0.10, 0.30, 0.10, 0.30}
 	}
 	if o.Chinese == 0 {
 		o.Chinese = 0.5

@@ -78,7 +78,7 @@ func TestMixAndLanguages(t *testing.T) {
 			t.Fatalf("empty %s document", d.Kind)
 		}
 	}
-	want := map[Kind]float64{Handbook: 0.25, Knowledge: 0.15, Reading: 0.40, Chat: 0.20}
+	want := map[Kind]float64{Handbook: 0.20, Knowledge: 0.10, Reading: 0.30, Chat: 0.10, Lookup: 0.30}
 	for k, share := range want {
 		if got := float64(kinds[k]) / n; got < share-0.04 || got > share+0.04 {
 			t.Errorf("%s share %.3f, want %.2f±0.04", k, got, share)

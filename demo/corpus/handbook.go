@@ -55,6 +55,7 @@ func (g *Generator) renderHandbook(c *company, lang string) string {
 		}
 		b.WriteString("\n\n")
 	}
+	b.WriteString(g.glossary(c, lang))
 	return strings.TrimSpace(b.String()) + "\n"
 }
 

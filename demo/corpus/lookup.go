@@ -36,13 +36,27 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 		return Doc{}, false
 	}
 	answer := pick(g.rng, sents)
-	phrase := g.phrase(answer, lang)
-	if phrase == "" {
-		return Doc{}, false
+	// Half the questions name one phrase of the sentence; the others name two short, separate
+	// bits of it, as a natural question shares only some of its answer's words.
+	phrases := []string{g.phrase(answer, lang, false)}
+	if g.rng.IntN(2) == 0 {
+		phrases = []string{g.phrase(answer, lang, true), g.phrase(answer, lang, true)}
+		if phrases[0] == phrases[1] || strings.Contains(phrases[0], phrases[1]) || strings.Contains(phrases[1], phrases[0]) {
+			return Doc{}, false
+		}
 	}
-	// The phrase must point at one passage: the answer's when covered, none otherwise.
+	for _, p := range phrases {
+		if p == "" {
+			return Doc{}, false
+		}
+	}
+	// The phrases must point at one passage: the answer's when covered, none otherwise.
 	for i, p := range passages {
-		if strings.Contains(p.Text, phrase) != (covered && i == from) {
+		all := true
+		for _, ph := range phrases {
+			all = all && strings.Contains(p.Text, ph)
+		}
+		if all != (covered && i == from) {
 			return Doc{}, false
 		}
 	}
@@ -50,30 +64,41 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	if covered {
 		reply = answer + " [" + strconv.Itoa(from+1) + "]"
 	}
-	msgs := g.o.Prompt(passages, g.lookupQuestion(phrase, lang), lang)
+	msgs := g.o.Prompt(passages, g.lookupQuestion(phrases, lang), lang)
 	return Doc{Kind: Lookup, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
 }
 
 var (
-	lookupEn = []string{"What do the passages say about %s?", "What is the rule on %s?", "Tell me about %s.", "What does the handbook say about %s?", "How does %s work here?", "Anything on %s?"}
-	lookupZh = []string{"关于%s，资料里是怎么说的？", "%s是怎么规定的？", "请介绍一下%s。", "手册里关于%s有什么说明？", "%s有什么要求？"}
+	lookupEn  = []string{"What do the passages say about %s?", "What is the rule on %s?", "Tell me about %s.", "What does the handbook say about %s?", "How does %s work here?", "Anything on %s?"}
+	lookupZh  = []string{"关于%s，资料里是怎么说的？", "%s是怎么规定的？", "请介绍一下%s。", "手册里关于%s有什么说明？", "%s有什么要求？"}
+	lookup2En = []string{"What about %s and %s?", "How do %s and %s work here?", "What is said on %s, %s?", "Tell me about %s with %s.", "Is there a rule on %s for %s?"}
+	lookup2Zh = []string{"%s的%s是什么？", "关于%s，%s有什么规定？", "%s和%s怎么处理？", "请问%s、%s是怎样的？", "%s方面，%s要注意什么？"}
 )
 
-func (g *Generator) lookupQuestion(phrase, lang string) string {
-	if lang == "zh" {
-		return strings.Replace(pick(g.rng, lookupZh), "%s", phrase, 1)
+// lookupQuestion asks about one phrase or two.
+func (g *Generator) lookupQuestion(phrases []string, lang string) string {
+	forms := map[bool][]string{true: lookupZh, false: lookupEn}
+	if len(phrases) == 2 {
+		forms = map[bool][]string{true: lookup2Zh, false: lookup2En}
 	}
-	return strings.Replace(pick(g.rng, lookupEn), "%s", phrase, 1)
+	q := pick(g.rng, forms[lang == "zh"])
+	for _, p := range phrases {
+		q = strings.Replace(q, "%s", p, 1)
+	}
+	return q
 }
 
 // phrase picks two to four words of an English sentence (at least one of them not a function
-// word), or two to six characters of a Chinese one, as the question's topic; "" when the
-// sentence has none.
-func (g *Generator) phrase(sentence, lang string) string {
+// word), or two to six characters of a Chinese one, as the question's topic; when short, one
+// or two words, or two or three characters. It is "" when the sentence has none.
+func (g *Generator) phrase(sentence, lang string, short bool) string {
 	if lang == "zh" {
 		rs := []rune(sentence)
 		for range 8 {
 			n := 2 + g.rng.IntN(5)
+			if short {
+				n = 2 + g.rng.IntN(2)
+			}
 			if len(rs) < n+1 {
 				return ""
 			}
@@ -94,6 +119,9 @@ func (g *Generator) phrase(sentence, lang string) string {
 	words := strings.Fields(sentence)
 	for range 8 {
 		n := 2 + g.rng.IntN(3)
+		if short {
+			n = 1 + g.rng.IntN(2)
+		}
 		if len(words) < n {
 			return ""
 		}

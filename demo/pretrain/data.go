@@ -62,6 +62,11 @@ func Tokenizer(ctx context.Context, r Recipe) (tokenizer.Vocab, *tokenizer.Token
 	if err != nil {
 		return tokenizer.Vocab{}, nil, err
 	}
+	// The common Chinese characters are whole tokens even where the corpus seldom uses them,
+	// so that a company's own words are characters the model has embeddings for.
+	if r.WholeHan {
+		tr.Whole(corpus.CommonHan()...)
+	}
 	g := Generator(r, 0)
 	for i := range r.TokDocs {
 		if i%1000 == 0 && ctx.Err() != nil {

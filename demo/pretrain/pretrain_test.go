@@ -2,12 +2,16 @@ package pretrain
 
 import (
 	"context"
+	"io/fs"
 	"math"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/ollama/ollama/api"
 
+	"tutor/demo"
+	"tutor/demo/corpus"
 	"tutor/internal/testenv"
 	"tutor/model"
 	"tutor/model/gguf"
@@ -18,7 +22,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // tinyRecipe trains in seconds: enough to see the loss fall and the file work everywhere.
 func tinyRecipe() Recipe {
 	r := DefaultRecipe()
-	r.Vocab, r.TokDocs = 512, 400
+	r.Vocab, r.TokDocs, r.WholeHan = 512, 400, false // the common characters need about 4,100 tokens
 	r.Dim, r.Layers, r.Heads, r.KVHeads, r.FFN, r.Context = 32, 2, 4, 2, 64, 256
 	r.SeqLen, r.Tokens, r.ValTokens, r.Batch = 128, 128*4*100, 128*8, 4
 	r.LR, r.Warmup = 1e-2, 5
@@ -192,4 +196,45 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("a phase with an empty mix is valid")
 	}
+}
+
+// TestTokenizerKeepsTheDemoCompanysCharacters: the default vocabulary holds the common Chinese
+// characters whole, though the corpus never uses the demo company's words, so nearly every
+// character of its documents is one token.
+func TestTokenizerKeepsTheDemoCompanysCharacters(t *testing.T) {
+	r := DefaultRecipe()
+	r.TokDocs = 300
+	_, tok, err := Tokenizer(t.Context(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := map[rune]bool{}
+	for _, c := range corpus.CommonHan() {
+		common[c] = true
+	}
+	seen, whole := map[rune]bool{}, 0
+	fs.WalkDir(demo.Docs, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := fs.ReadFile(demo.Docs, p)
+		for _, c := range string(b) {
+			if !unicode.Is(unicode.Han, c) || seen[c] {
+				continue
+			}
+			seen[c] = true
+			n := len(tok.Encode(string(c), false))
+			if common[c] && n != 1 {
+				t.Errorf("common character %c is %d tokens", c, n)
+			}
+			if n == 1 {
+				whole++
+			}
+		}
+		return nil
+	})
+	if len(seen) < 500 || float64(whole) < 0.95*float64(len(seen)) {
+		t.Errorf("%d of the demo documents' %d Chinese characters are one token, want at least 95%%", whole, len(seen))
+	}
+	t.Logf("%d of %d distinct Chinese characters of the demo documents are one token", whole, len(seen))
 }

@@ -15,6 +15,7 @@ type BPETrainer struct {
 	pre   string
 	t     *Tokenizer
 	words map[string]int
+	whole []rune
 }
 
 // NewBPETrainer returns a trainer for pre-tokenizer pre (e.g. "qwen2").
@@ -32,6 +33,12 @@ func (b *BPETrainer) Add(text string) {
 		b.words[w]++
 	}
 }
+
+// Whole makes each of chars a single token, whatever its frequency in the text: Train starts
+// with the merges that join each character's UTF-8 bytes, in the order given, before it
+// learns any from the text. A vocabulary for Chinese keeps its common characters whole this
+// way, so that text seldom seen in training still tokenizes to characters, not byte fragments.
+func (b *BPETrainer) Whole(chars ...rune) { b.whole = append(b.whole, chars...) }
 
 // Train returns a vocabulary of at most size tokens: the 256 byte characters, the learned
 // merges, <|endoftext|> (BOS and EOS) and the given special tokens as control tokens. Ties
@@ -74,15 +81,35 @@ func (b *BPETrainer) Train(size int, specials ...string) (Vocab, error) {
 	for p, n := range m.counts {
 		heap.Push(&m.queue, entry{p, n, syms[p.a], syms[p.b]})
 	}
+	join := func(p pair) {
+		id := int32(len(syms))
+		syms = append(syms, syms[p.a]+syms[p.b])
+		symID[syms[id]] = id
+		v.Merges = append(v.Merges, syms[p.a]+" "+syms[p.b])
+		m.merge(p, id)
+	}
+	for _, c := range b.whole {
+		bs := []byte(string(c))
+		cur := symID[byteChar[bs[0]]]
+		for _, x := range bs[1:] {
+			next := syms[cur] + byteChar[x]
+			id, ok := symID[next]
+			if !ok {
+				if len(syms)-256 >= nMerges {
+					return Vocab{}, tutor.Errorf(tutor.EINVALID, "a vocabulary of %d tokens cannot hold the %d characters kept whole", size, len(b.whole))
+				}
+				join(pair{cur, symID[byteChar[x]]})
+				id = int32(len(syms) - 1)
+			}
+			cur = id
+		}
+	}
 	for len(syms)-256 < nMerges {
 		p, ok := m.best()
 		if !ok {
 			break
 		}
-		id := int32(len(syms))
-		syms = append(syms, syms[p.a]+syms[p.b])
-		v.Merges = append(v.Merges, syms[p.a]+" "+syms[p.b])
-		m.merge(p, id)
+		join(p)
 	}
 	v.Tokens = syms
 	return finishBPE(v, specials), nil

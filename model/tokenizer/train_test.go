@@ -61,6 +61,46 @@ func TestBPETrainerRoundTripsChinese(t *testing.T) {
 	}
 }
 
+func TestBPETrainerWhole(t *testing.T) {
+	tr, err := NewBPETrainer("qwen2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Add(strings.Repeat("公司每个季度制定一次目标。The team reviews progress every week. ", 50))
+	// 龘 and 鑫 never occur in the text; 公 and 司 do, and share their first two bytes' merge
+	// with nothing else kept whole.
+	whole := []rune("鑫龘公司")
+	tr.Whole(whole...)
+	v, err := tr.Train(400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := New(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range whole {
+		if ids := tok.Encode(string(c), false); len(ids) != 1 {
+			t.Errorf("%c is %d tokens, want 1", c, len(ids))
+		}
+	}
+	for _, s := range []string{"鑫龘公司每个季度", "没见过的字：鱻 and progress"} {
+		if got := tok.Decode(tok.Encode(s, false)); got != s {
+			t.Errorf("round trip of %q gave %q", s, got)
+		}
+	}
+	// The text's own merges are still learned after the kept characters.
+	if n := len(tok.Encode("公司每个季度制定一次目标", false)); n > 6 {
+		t.Errorf("%d tokens for frequent text, want at most 6", n)
+	}
+	// Too many characters for the size asked is an error, not a vocabulary without them.
+	small, _ := NewBPETrainer("qwen2")
+	small.Whole([]rune("鑫龘公司每个季度制定一次目标")...)
+	if _, err := small.Train(270); err == nil {
+		t.Error("a vocabulary too small for the kept characters was accepted")
+	}
+}
+
 func BenchmarkBPETrainer(b *testing.B) {
 	var sb strings.Builder
 	for i := range 2000 {
