@@ -14,8 +14,9 @@ import (
 
 // Passage is a piece of a document retrieved for a question.
 type Passage struct {
-	Source string `json:"source"`
-	Text   string `json:"text"`
+	Source  string   `json:"source"`
+	Heading []string `json:"heading,omitempty"` // the section's headings, outermost first
+	Text    string   `json:"text"`
 }
 
 // Retriever returns the passages for a question (retrieval-augmented variants).

@@ -125,7 +125,7 @@ func ragRetriever(ix *rag.Index, k int) eval.Retriever {
 		}
 		ps := make([]eval.Passage, len(hits))
 		for i, h := range hits {
-			ps[i] = eval.Passage{Source: h.DocName, Text: h.Text}
+			ps[i] = eval.Passage{Source: h.DocName, Heading: h.Heading, Text: h.Text}
 		}
 		return ps, nil
 	}
@@ -135,7 +135,7 @@ func ragRetriever(ix *rag.Index, k int) eval.Retriever {
 func ragPrompt(it eval.Item, ps []eval.Passage) []llm.Message {
 	hits := make([]rag.Hit, len(ps))
 	for i, p := range ps {
-		hits[i].DocName, hits[i].Text = p.Source, p.Text
+		hits[i].DocName, hits[i].Heading, hits[i].Text = p.Source, p.Heading, p.Text
 	}
 	lang := "en"
 	if strings.HasPrefix(it.Language, "zh") {
