@@ -16,7 +16,6 @@ import (
 
 // Generation settings of the Compare page.
 const (
-	compareTopK       = 5    // passages a RAG column gives the model
 	compareMaxTokens  = 512  // longest answer
 	compareRAGContext = 4096 // context window asked for RAG prompts (Ollama's default drops passages)
 )
@@ -77,7 +76,7 @@ func (h *Handler) answer(c echo.Context, s *sseStream, col compare.Column, q str
 			return fail(err)
 		}
 		start := time.Now()
-		if hits, err = ix.Search(ctx(c), q, rag.SearchOptions{TopK: compareTopK}); err != nil {
+		if hits, err = ix.Search(ctx(c), q, rag.SearchOptions{TopK: rag.PromptPassages}); err != nil {
 			return fail(err)
 		}
 		res.Retrieval, res.Passages = time.Since(start), len(hits)

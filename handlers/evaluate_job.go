@@ -116,7 +116,7 @@ func EvalJob(d EvalDeps) jobs.Handler {
 // ragRetriever searches the document index for the passages of a question.
 func ragRetriever(ix *rag.Index, k int) eval.Retriever {
 	if k <= 0 {
-		k = 4
+		k = rag.PromptPassages
 	}
 	return func(ctx context.Context, q string) ([]eval.Passage, error) {
 		hits, err := ix.Search(ctx, q, rag.SearchOptions{TopK: k})

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tutor/eval"
+	"tutor/rag"
 	"tutor/store"
 	"tutor/web/evaluate"
 )
@@ -39,7 +40,7 @@ func (h *Handler) renderEvaluate(c echo.Context, status int, f evaluate.Form) er
 func (h *Handler) evalForm() evaluate.Form {
 	return evaluate.Form{Suite: eval.DemoSuite, Suites: []string{eval.DemoSuite},
 		Presets: []string{"base", "base+rag", "tuned", "tuned+rag"}, Variants: []string{"base", "base+rag"},
-		Model: h.firstModelFile(), MaxTokens: 256, Passages: 4}
+		Model: h.firstModelFile(), MaxTokens: 256, Passages: rag.PromptPassages}
 }
 
 // firstModelFile is the first GGUF file in the workspace's models folder, or "".

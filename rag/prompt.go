@@ -10,6 +10,10 @@ import (
 	"tutor/llm"
 )
 
+// PromptPassages is how many retrieved passages a RAG answer is given: on the Compare page and,
+// unless asked otherwise, in evaluations, so that these measure what the page shows.
+const PromptPassages = 5
+
 // Prompt instructions in each language of the web app.
 var promptInstructions = map[string]string{
 	"en": "Answer the question using only the numbered passages below. Cite the passages you use " +

@@ -11,6 +11,7 @@ import (
 	"tutor"
 	"tutor/eval"
 	"tutor/handlers"
+	"tutor/rag"
 	"tutor/store"
 )
 
@@ -29,7 +30,7 @@ func evalRun(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&req.Adapter, "adapter", "", "GGUF LoRA adapter file of tuned")
 	fs.IntVar(&req.Concurrency, "concurrency", 2, "questions in flight at once")
 	fs.IntVar(&req.MaxTokens, "max-tokens", 256, "longest answer, in tokens")
-	fs.IntVar(&req.Passages, "passages", 4, "passages retrieved for +rag variants")
+	fs.IntVar(&req.Passages, "passages", rag.PromptPassages, "passages retrieved for +rag variants (as many as the Compare page gives)")
 	fs.StringVar(&req.Judge, "judge", "", "judge model as a variant spec (e.g. ollama:qwen2.5:7b); empty: no judge")
 	fs.BoolVar(&req.Similarity, "similarity", false, "measure embedding similarity with the document index's embedder")
 	fs.BoolVar(&req.NoCache, "no-cache", false, "ask every question again instead of reusing cached answers")
