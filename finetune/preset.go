@@ -13,11 +13,11 @@ import (
 )
 
 // The "train on the demo company" preset (the Train page's one-click button and
-// `tutor train -preset demo`) tunes an adapter on demo.Preset, 50 question/answer pairs in the
+// `tutor train -preset demo`) tunes an adapter on demo.Preset, 220 question/answer pairs in the
 // company's words. Its settings, in one place:
 //   - rank 16 (alpha 32) on all seven projections: the pairs carry many new names, numbers
 //     and formats, more than the default q,v adapter holds;
-//   - 5 epochs at a peak learning rate of 3e-4: about 65 steps of 4 pairs, enough for a small
+//   - 5 epochs at a peak learning rate of 3e-4: about 275 steps of 4 pairs, enough for a small
 //     base to repeat the company's facts without the loss collapsing to memorised noise;
 //   - no validation share: every pair is trained on, and the held-out measure is the demo
 //     evaluation suite (demo/suite.yaml), whose questions are worded differently.

@@ -96,7 +96,7 @@ func TestTrainPreset(t *testing.T) {
 		}
 	}
 	ad, err := finetune.Adapter(a.Store, "demo")
-	if err != nil || ad.Config.LoRA.Rank != 16 || ad.Stats.Records != 50 {
+	if err != nil || ad.Config.LoRA.Rank != 16 || ad.Stats.Records != 220 {
 		t.Fatalf("demo adapter: %+v, %v", ad, err)
 	}
 

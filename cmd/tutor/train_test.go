@@ -53,7 +53,7 @@ func TestTrainExportAndServe(t *testing.T) {
 }
 
 // TestTrainPreset trains with `tutor train -preset demo` on stories260K: the adapter is named
-// demo and trained with the preset's settings on its 50 pairs; a training setting given with
+// demo and trained with the preset's settings on its 220 pairs; a training setting given with
 // the preset, and an unknown preset, are refused.
 func TestTrainPreset(t *testing.T) {
 	dir := t.TempDir()
@@ -82,7 +82,7 @@ func TestTrainPreset(t *testing.T) {
 	if err == nil {
 		err = json.Unmarshal(b, &ad)
 	}
-	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 50 {
+	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 220 {
 		t.Fatalf("demo adapter: %s %v", b, err)
 	}
 }
