@@ -110,9 +110,14 @@ func readCheckpoint(path string, params []NamedParam, opt *AdamW) (checkpointMet
 		if err := binary.Read(r, binary.LittleEndian, values(p.Param)); err != nil {
 			return meta, tutor.Errorf(tutor.EINVALID, "%s: truncated tensor %s", path, t.Name)
 		}
-		if meta.HasMoments && opt != nil {
+		switch {
+		case meta.HasMoments && opt != nil:
 			s := opt.state(p)
 			if binary.Read(r, binary.LittleEndian, s.m) != nil || binary.Read(r, binary.LittleEndian, s.v) != nil {
+				return meta, tutor.Errorf(tutor.EINVALID, "%s: truncated optimizer state of %s", path, t.Name)
+			}
+		case meta.HasMoments: // weights only: the optimizer state is skipped
+			if n, err := r.Discard(8 * t.Size); n != 8*t.Size || err != nil {
 				return meta, tutor.Errorf(tutor.EINVALID, "%s: truncated optimizer state of %s", path, t.Name)
 			}
 		}

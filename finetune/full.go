@@ -42,3 +42,19 @@ func NewFull(w *Weights) *Full {
 
 // Params lists every weight as a named parameter, with GGUF tensor names.
 func (f *Full) Params() []NamedParam { return f.params }
+
+// LoadCheckpoint sets every weight of w from the newest checkpoint in dir of a full-parameter
+// run on w's shape that reads whole (a run may be writing the next one meanwhile), and returns
+// its step; ok is false when dir has no checkpoint. w is only usable when err is nil.
+func LoadCheckpoint(w *Weights, dir string) (step int, ok bool, err error) {
+	params := NewFull(w).Params()
+	paths := checkpointFiles(dir)
+	for _, path := range paths {
+		meta, rerr := readCheckpoint(path, params, nil)
+		if rerr == nil {
+			return meta.Step, true, nil
+		}
+		err = rerr
+	}
+	return 0, false, err
+}

@@ -134,8 +134,11 @@ func (tr *Trainer) saveCheckpoint(meta checkpointMeta) (string, error) {
 }
 
 // checkpoints lists Dir's step checkpoints, newest first.
-func (tr *Trainer) checkpoints() []string {
-	paths, _ := filepath.Glob(filepath.Join(tr.dir, "checkpoint-*.ckpt"))
+func (tr *Trainer) checkpoints() []string { return checkpointFiles(tr.dir) }
+
+// checkpointFiles lists dir's step checkpoints, newest first.
+func checkpointFiles(dir string) []string {
+	paths, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.ckpt"))
 	slices.SortFunc(paths, func(a, b string) int { return strings.Compare(b, a) })
 	return paths
 }

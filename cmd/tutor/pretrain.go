@@ -26,6 +26,7 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 	f32 := fs.Bool("f32", false, "write F32 matrices instead of F16")
 	every := fs.Duration("every", 10*time.Second, "how often to print progress")
 	show := fs.Bool("show", false, "print the recipe as JSON and exit")
+	snapshot := fs.Bool("snapshot", false, "write the model as it stands, from the newest checkpoint in -out, to snapshot.gguf there and exit (the run may go on meanwhile)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: tutor pretrain [flags]")
 		fs.PrintDefaults()
@@ -48,6 +49,14 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 	}
 	if *show {
 		fmt.Fprintln(env.Stdout, r.JSON())
+		return nil
+	}
+	if *snapshot {
+		path, phase, step, err := pretrain.Snapshot(ctx, r, *dir, *f32)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "wrote %s: phase %d, step %d\n", path, phase, step)
 		return nil
 	}
 	var last time.Time

@@ -1,15 +1,18 @@
 package pretrain
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/ollama/ollama/api"
 
+	"tutor"
 	"tutor/demo"
 	"tutor/demo/corpus"
 	"tutor/internal/testenv"
@@ -105,12 +108,33 @@ func TestRunResumesFromItsCheckpoint(t *testing.T) {
 	if err == nil {
 		t.Fatal("the run was cancelled but reported success")
 	}
+	// The stopped run's model as it stands is a file the engine loads.
+	snap, phase, step, err := Snapshot(ctx, r, dir, false)
+	if err != nil || phase != 0 || step != stopAt {
+		t.Fatalf("snapshot of the stopped run: phase %d step %d, %v; want phase 0 step %d", phase, step, err, stopAt)
+	}
+	if _, err := model.Load(snap); err != nil {
+		t.Fatalf("the snapshot does not load: %v", err)
+	}
+	if _, _, _, err := Snapshot(ctx, r, t.TempDir(), false); tutor.ErrorCode(err) != tutor.ENOTFOUND {
+		t.Errorf("snapshot of a folder without checkpoints: %v, want not found", err)
+	}
 	res, err := Run(ctx, r, dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Train.Resumed == 0 {
 		t.Fatal("the second run started over instead of resuming")
+	}
+	// After the run, the snapshot is the model it wrote.
+	if snap, _, _, err = Snapshot(ctx, r, dir, false); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(snap)
+	b, _ := os.ReadFile(res.Path)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the snapshot of a finished run (%d bytes) is not its model.gguf (%d bytes)", len(a), len(b))
+
 	}
 	again, err := Run(ctx, r, t.TempDir(), false, nil)
 	if err != nil {

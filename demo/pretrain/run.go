@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"tutor"
 	"tutor/demo/corpus"
 	"tutor/finetune"
 )
@@ -110,4 +111,32 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 	}
 	res.Path = filepath.Join(dir, "model.gguf")
 	return res, WriteGGUF(res.Path, w, v, r, f32)
+}
+
+// Snapshot writes the model of a run in dir as it stands, from the newest checkpoint of its
+// latest phase, to dir/snapshot.gguf, while the run goes on or after it stopped: a model to try
+// before training ends. It returns the file, the phase (0: the first training) and the step.
+func Snapshot(ctx context.Context, r Recipe, dir string, f32 bool) (path string, phase, step int, err error) {
+	if err := r.Validate(); err != nil {
+		return "", 0, 0, err
+	}
+	plan := r.plan()
+	w := Init(r)
+	found := false
+	for phase = len(plan) - 1; phase >= 0; phase-- {
+		if step, found, err = finetune.LoadCheckpoint(w, filepath.Join(dir, plan[phase].checkpoints)); err != nil {
+			return "", 0, 0, err
+		} else if found {
+			break
+		}
+	}
+	if !found {
+		return "", 0, 0, tutor.Errorf(tutor.ENOTFOUND, "%s holds no checkpoint of this recipe's training", dir)
+	}
+	v, _, err := Tokenizer(ctx, r)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	path = filepath.Join(dir, "snapshot.gguf")
+	return path, phase, step, WriteGGUF(path, w, v, r, f32)
 }
