@@ -20,7 +20,7 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	pool := g.o.Chunk(c.handbookName(lang), g.renderHandbook(c, lang))
 	pool = append(pool, g.o.Chunk(other.handbookName(lang), g.otherDocument(other, lang))...)
 	pool = shuffled(g.rng, pool)
-	k := 4 + g.rng.IntN(2)
+	k := 2 + g.rng.IntN(4) // two to five passages: short examples are many examples
 	if len(pool) < k+1 {
 		return Doc{}, false
 	}

@@ -111,25 +111,24 @@ type Data struct {
 }
 
 // dataset tokenizes the documents of g, ends each with the end-of-text token and packs whole
-// documents into sequences of at most seqLen tokens, learned in full: tokens worth for
-// training, then valTokens for validation. A document never starts in one sequence and ends in
+// documents into sequences of at most seqLen tokens: tokens worth for training, then valTokens
+// for validation. Every token is learned, except, with answersOnly, the prompt of a reading or
+// lookup example. A document never starts in one sequence and ends in
 // the next, so an answer always sees its passages; a document longer than seqLen (rare) is cut
 // into pieces of seqLen.
-func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTokens int64, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
+func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTokens int64, answersOnly bool, v tokenizer.Vocab, tok *tokenizer.Tokenizer) (Data, error) {
 	d := Data{Kinds: map[string]int{}}
-	var next []int32 // a generated document that did not fit the last sequence
+	var next []int32    // a generated document that did not fit the last sequence
+	var nextMask []bool // which of its tokens are learned
 	fill := func(budget int64) ([]finetune.Example, error) {
 		var out []finetune.Example
 		var seq []int32
+		var mask []bool
 		emit := func() {
-			mask := make([]bool, len(seq))
-			for i := range mask {
-				mask[i] = true
-			}
 			out = append(out, finetune.Example{Tokens: seq, Mask: mask})
 			d.Tokens += int64(len(seq))
 			budget -= int64(len(seq))
-			seq = nil
+			seq, mask = nil, nil
 		}
 		for budget > 0 {
 			if next == nil {
@@ -139,18 +138,26 @@ func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTo
 				doc := g.Next()
 				d.Docs++
 				d.Kinds[string(doc.Kind)+"/"+doc.Lang]++
-				for _, id := range tok.Encode(Render(doc), false) {
-					next = append(next, int32(id))
+				ids := tok.Encode(Render(doc), false)
+				learnFrom := 0
+				if answersOnly && (doc.Kind == corpus.Reading || doc.Kind == corpus.Lookup) {
+					prompt := tok.Encode(template.Format(doc.Messages[:len(doc.Messages)-1], true), false)
+					for learnFrom < min(len(prompt), len(ids)) && prompt[learnFrom] == ids[learnFrom] {
+						learnFrom++
+					}
 				}
-				next = append(next, int32(v.EOS))
+				for i, id := range ids {
+					next, nextMask = append(next, int32(id)), append(nextMask, i >= learnFrom)
+				}
+				next, nextMask = append(next, int32(v.EOS)), append(nextMask, true)
 			}
 			switch {
 			case len(seq)+len(next) <= seqLen:
-				seq, next = append(seq, next...), nil
+				seq, mask, next, nextMask = append(seq, next...), append(mask, nextMask...), nil, nil
 			case len(seq) > 0:
 				emit()
 			default: // longer than a sequence on its own
-				seq, next = append(seq, next[:seqLen]...), next[seqLen:]
+				seq, mask, next, nextMask = append(seq, next[:seqLen]...), append(mask, nextMask[:seqLen]...), next[seqLen:], nextMask[seqLen:]
 				emit()
 			}
 			if len(seq) == seqLen {

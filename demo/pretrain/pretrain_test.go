@@ -263,3 +263,50 @@ func TestTokenizerKeepsTheDemoCompanysCharacters(t *testing.T) {
 	}
 	t.Logf("%d of %d distinct Chinese characters of the demo documents are one token", whole, len(seen))
 }
+
+// TestAnswersOnly: with answers_only, a reading or lookup example teaches its answer, and the
+// passages and question before it carry no loss; other documents are learned whole.
+func TestAnswersOnly(t *testing.T) {
+	r := tinyRecipe()
+	v, tok, err := Tokenizer(t.Context(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mix       [5]float64
+		only      bool
+		minShare  float64
+		maxShare  float64
+		answerEnd bool
+	}{
+		{[5]float64{0, 0, 0.5, 0, 0.5}, true, 0.005, 0.25, true}, // answers of long prompts
+		{[5]float64{0, 0, 0.5, 0, 0.5}, false, 1, 1, false},
+		{[5]float64{1, 0, 0, 0, 0}, true, 1, 1, false}, // handbooks stay whole
+	} {
+		d, err := dataset(t.Context(), generator(r, 5, tc.mix), 1024, 20000, 0, tc.only, v, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		learned, all := 0, 0
+		for _, e := range d.Train {
+			if len(e.Mask) != len(e.Tokens) {
+				t.Fatal("mask and tokens differ in length")
+			}
+			for i, m := range e.Mask {
+				all++
+				if m {
+					learned++
+				}
+				// A learned stretch that ends a reading example ends with the end of its turn.
+				if tc.answerEnd && m && i+1 < len(e.Mask) && !e.Mask[i+1] && e.Tokens[i] != int32(v.EOS) {
+					t.Fatalf("a learned stretch ends in %q, not at the end of a document", tok.Decode([]int{int(e.Tokens[i])}))
+				}
+			}
+		}
+		share := float64(learned) / float64(all)
+		t.Logf("mix %v answers_only %v: %.3f learned", tc.mix, tc.only, share)
+		if share < tc.minShare || share > tc.maxShare {
+			t.Errorf("mix %v answers_only %v: %.3f of the tokens are learned, want %.3f–%.3f", tc.mix, tc.only, share, tc.minShare, tc.maxShare)
+		}
+	}
+}

@@ -37,6 +37,12 @@ type Recipe struct {
 	Warmup    int     `json:"warmup"`
 	MinLR     float64 `json:"min_lr_ratio"`
 	Decay     float64 `json:"weight_decay"`
+	// Mix is the share of each kind of document in the first training (handbook, knowledge,
+	// reading, chat, lookup); zero: the corpus's default.
+	Mix [5]float64 `json:"mix"`
+	// AnswersOnly learns only the answer of a reading or lookup example, not its passages and
+	// question, so that the few answer tokens are not drowned by the prompt's many.
+	AnswersOnly bool `json:"answers_only"`
 
 	// Then continues training, phase after phase, from the weights the phase before left.
 	Then []Phase `json:"then,omitempty"`
@@ -51,15 +57,17 @@ type Phase struct {
 }
 
 // DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
-// in a little over an hour on two cores. The vocabulary holds the 3,755 common Chinese
-// characters whole and about 4,000 learned merges. Sequences are long enough for a prompt of
-// five retrieved passages, and the context leaves room beyond that for the answer.
+// in about 75 minutes on two cores. The vocabulary holds the 3,755 common Chinese characters
+// whole and about 4,000 learned merges. Sequences are long enough for a prompt of five retrieved
+// passages, and the context leaves room beyond that for the answer. Most documents are reading
+// and lookup examples, of which only the answers are learned.
 func DefaultRecipe() Recipe {
 	return Recipe{
 		Seed: 20261129, Corpus: corpus.Version, Vocab: 8192, TokDocs: 20000, WholeHan: true,
 		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
-		SeqLen: 1024, Tokens: 4_500_000, ValTokens: 30_000, Batch: 8,
-		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01,
+		SeqLen: 1024, Tokens: 4_200_000, ValTokens: 30_000, Batch: 8,
+		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01, AnswersOnly: true,
+		Mix: [5]float64{0.15, 0.05, 0.30, 0.10, 0.40},
 	}
 }
 
@@ -76,6 +84,11 @@ func (r Recipe) Validate() error {
 		return tutor.Errorf(tutor.EINVALID, "seq_len %d must be between 8 and the context %d", r.SeqLen, r.Context)
 	case r.Tokens < int64(r.SeqLen) || r.ValTokens < 0 || r.Batch <= 0:
 		return tutor.Errorf(tutor.EINVALID, "tokens must cover at least one sequence and batch must be positive")
+	}
+	for _, m := range r.Mix {
+		if m < 0 {
+			return tutor.Errorf(tutor.EINVALID, "a negative share in the mix")
+		}
 	}
 	for i, p := range r.Then {
 		var sum float64

@@ -48,7 +48,7 @@ type phasePlan struct {
 
 // plan is the recipe's trainings in order: the first on the default mix, then r.Then.
 func (r Recipe) plan() []phasePlan {
-	out := []phasePlan{{Generator(r, 1), r.Tokens, r.TrainConfig(), "checkpoints"}}
+	out := []phasePlan{{generator(r, 1, r.Mix), r.Tokens, r.TrainConfig(), "checkpoints"}}
 	for i, ph := range r.Then {
 		out = append(out, phasePlan{generator(r, uint64(2+i), ph.Mix), ph.Tokens, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
 	}
@@ -82,7 +82,7 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 		if err := report(Progress{Stage: StageData, Phase: i}); err != nil {
 			return res, err
 		}
-		data, err := dataset(ctx, ph.gen, r.SeqLen, ph.tokens, r.ValTokens, v, tok)
+		data, err := dataset(ctx, ph.gen, r.SeqLen, ph.tokens, r.ValTokens, r.AnswersOnly, v, tok)
 		if err != nil {
 			return res, err
 		}
