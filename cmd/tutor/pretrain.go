@@ -10,6 +10,7 @@ import (
 
 	"tutor"
 	"tutor/demo/pretrain"
+	"tutor/model"
 )
 
 func pretrainCommand() command {
@@ -26,6 +27,7 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 	f32 := fs.Bool("f32", false, "write F32 matrices instead of F16")
 	every := fs.Duration("every", 10*time.Second, "how often to print progress")
 	show := fs.Bool("show", false, "print the recipe as JSON and exit")
+	probe := fs.Int("probe", 60, "afterwards, ask the model this many held-out reading and lookup examples of its corpus and print how it answers (0: none)")
 	snapshot := fs.Bool("snapshot", false, "write the model as it stands, from the newest checkpoint in -out, to snapshot.gguf there and exit (the run may go on meanwhile)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: tutor pretrain [flags]")
@@ -57,7 +59,7 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "wrote %s: phase %d, step %d\n", path, phase, step)
-		return nil
+		return probeModel(ctx, env, r, path, *probe)
 	}
 	var last time.Time
 	res, err := pretrain.Run(ctx, r, *dir, *f32, func(p pretrain.Progress) error {
@@ -85,5 +87,22 @@ func pretrainRun(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s: %d parameters, %d steps (resumed at %d), final loss %.4f, best validation loss %.4f\n",
 		res.Path, res.Params, res.Train.Steps, res.Train.Resumed, res.Train.TrainLoss, res.Train.BestValLoss)
+	return probeModel(ctx, env, r, res.Path, *probe)
+}
+
+// probeModel prints how the model at path answers n held-out reading and lookup examples.
+func probeModel(ctx context.Context, env *Env, r pretrain.Recipe, path string, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	m, err := model.Load(path)
+	if err != nil {
+		return err
+	}
+	p, err := pretrain.Probe(ctx, r, m, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "reading and lookup, held out: %s\n", p)
 	return nil
 }

@@ -310,3 +310,24 @@ func TestAnswersOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestProbe: the probe asks the number of examples asked for and sorts every answer.
+func TestProbe(t *testing.T) {
+	r := tinyRecipe()
+	res, err := Run(t.Context(), r, t.TempDir(), false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Probe(t.Context(), r, m, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Covered+p.Uncovered != 12 || p.Exact > p.Covered || p.Cited > p.Covered || p.WrongRefusal > p.Covered || p.Refused > p.Uncovered || p.Uncovered == 0 {
+		t.Errorf("probe of 12 examples: %+v", p)
+	}
+	t.Log(p)
+}

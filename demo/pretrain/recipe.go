@@ -57,15 +57,16 @@ type Phase struct {
 }
 
 // DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
-// in about 75 minutes on two cores. The vocabulary holds the 3,755 common Chinese characters
-// whole and about 4,000 learned merges. Sequences are long enough for a prompt of five retrieved
+// in about an hour on two cores. The vocabulary holds the 3,755 common Chinese characters whole
+// and about 4,000 learned merges. Sequences are long enough for a prompt of five retrieved
 // passages, and the context leaves room beyond that for the answer. Most documents are reading
-// and lookup examples, of which only the answers are learned.
+// and lookup examples, of which only the answers are learned (which also skips most of the
+// output layer's work on them).
 func DefaultRecipe() Recipe {
 	return Recipe{
 		Seed: 20261129, Corpus: corpus.Version, Vocab: 8192, TokDocs: 20000, WholeHan: true,
 		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
-		SeqLen: 1024, Tokens: 4_200_000, ValTokens: 30_000, Batch: 8,
+		SeqLen: 1024, Tokens: 6_000_000, ValTokens: 30_000, Batch: 8,
 		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01, AnswersOnly: true,
 		Mix: [5]float64{0.15, 0.05, 0.30, 0.10, 0.40},
 	}

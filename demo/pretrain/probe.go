@@ -1,0 +1,66 @@
+package pretrain
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"tutor/demo/corpus"
+	"tutor/model"
+)
+
+// ProbeResult is how a model does on held-out reading and lookup examples of its own corpus:
+// the skill the demo story's RAG answers need, measured where the model was taught it.
+type ProbeResult struct {
+	Covered      int // examples whose passages hold the answer
+	Exact        int // … answered with exactly the corpus's answer
+	Cited        int // … answered citing the answer's passage
+	WrongRefusal int // … answered with the "not covered" reply
+	Uncovered    int // examples whose passages do not hold the answer
+	Refused      int // … answered with the "not covered" reply
+}
+
+func (p ProbeResult) String() string {
+	return fmt.Sprintf("answerable %d: %d exact, %d cite the right passage, %d refused; not answerable %d: %d refused",
+		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused)
+}
+
+var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
+
+// Probe asks m n reading and lookup examples the training never saw (a stream of their own),
+// prompted as in training, and compares its greedy answers with the corpus's.
+func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, error) {
+	var res ProbeResult
+	g := generator(r, 3, [5]float64{0, 0, 0.5, 0, 0.5})
+	for range n {
+		d := g.Next()
+		msgs := d.Messages
+		want := msgs[len(msgs)-1].Content
+		prompt := m.Tokenizer.Encode(template.Format(msgs[:len(msgs)-1], true), false)
+		out, err := m.Generate(ctx, prompt, model.GenerateOptions{NumPredict: 160, Stop: template.Stop, Truncate: true}, nil)
+		if err != nil {
+			return res, err
+		}
+		got := strings.TrimSpace(out.Text)
+		refused := got == corpus.DefaultNotCovered(d.Lang)
+		if want == corpus.DefaultNotCovered(d.Lang) {
+			res.Uncovered++
+			if refused {
+				res.Refused++
+			}
+			continue
+		}
+		res.Covered++
+		if got == want {
+			res.Exact++
+		}
+		if w, g := cited.FindStringSubmatch(want), cited.FindStringSubmatch(got); w != nil && g != nil && w[1] == g[1] {
+			res.Cited++
+		}
+		if refused {
+			res.WrongRefusal++
+		}
+	}
+	return res, nil
+}
