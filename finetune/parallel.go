@@ -16,14 +16,45 @@ type replica struct {
 	params []NamedParam
 }
 
+// maxReplicaBytes bounds the memory the extra nets of a step take when the count is automatic.
+const maxReplicaBytes = 1 << 30
+
 // workers is how many nets share a batch of n examples: the configured count, or with 0 as
-// many as there are cores and examples; 1 runs the examples one after another.
+// many as there are cores and examples while the extra nets fit in maxReplicaBytes; 1 runs the
+// examples one after another.
 func (tr *Trainer) workers(n int) int {
 	w := tr.cfg.Workers
 	if w == 0 {
-		w = runtime.GOMAXPROCS(0)
+		w = min(runtime.GOMAXPROCS(0), 1+maxReplicaBytes/tr.replicaBytes())
 	}
 	return max(1, min(w, n))
+}
+
+// replicaBytes is the memory of one more net with its gradients.
+func (tr *Trainer) replicaBytes() int {
+	n := netFloats(tr.w.Shape, tr.net.maxT, tr.LoRA)
+	for _, p := range tr.params {
+		n += len(values(p.Param))
+	}
+	return 4 * n
+}
+
+// netFloats counts the float32 in the buffers of a net for sequences of T tokens (newNet), with
+// those of the adapter's branches (linear.ensure) when lora is not nil.
+func netFloats(s Shape, T int, lora *LoRA) int {
+	C, F, Q, KV := s.Dim, s.FFN, s.QDim(), s.KVDim()
+	layer := 4*T*C + 2*T + 2*T*Q + 2*T*KV + s.Heads*T*T + 3*T*F
+	if lora != nil {
+		for _, t := range lora.Targets {
+			in, _ := s.dims(t)
+			layer += 2 * T * lora.Rank
+			if lora.Dropout > 0 {
+				layer += 2 * T * in
+			}
+		}
+	}
+	rest := 4*T*C + T + 2*T*Q + 2*T*KV + attnWorkers(s.KVHeads)*T*T + 3*T*F
+	return s.Layers*layer + rest + T*s.ropeDim() + headRows*(2*C+s.Vocab)
 }
 
 // replicas returns w nets: the trainer's own first, the others made on first use, each with

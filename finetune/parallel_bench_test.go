@@ -104,8 +104,8 @@ func benchParallel(b *testing.B, s Shape, tied bool, cfg TrainConfig, lo, hi, st
 	reps := ways[1].tr.replicas(ways[1].tr.workers(cfg.BatchSize))
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	b.Logf("%d nets; each extra net with its gradients takes %.0f MB", len(reps),
-		float64(after.HeapAlloc-before.HeapAlloc)/float64(len(reps)-1)/1e6)
+	b.Logf("%d nets; each extra net with its gradients takes %.0f MB (estimated %.0f MB)", len(reps),
+		float64(after.HeapAlloc-before.HeapAlloc)/float64(len(reps)-1)/1e6, float64(ways[1].tr.replicaBytes())/1e6)
 	ctx := context.Background()
 	for range b.N {
 		for i := range steps + 1 {

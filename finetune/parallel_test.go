@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -140,5 +141,42 @@ func TestAssignBalancesByLength(t *testing.T) {
 	want := [][]int{{0, 1, 4}, {2, 3, 5}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("assign = %v, want %v", got, want)
+	}
+}
+
+// TestReplicaBytesMatchesHeap makes a second net, runs a step on it so that its lazy buffers
+// exist, and expects the heap to have grown by the estimate that caps the number of nets
+// (within 10%: the matrix kernel keeps scratch space per goroutine besides).
+func TestReplicaBytesMatchesHeap(t *testing.T) {
+	for _, full := range []bool{false, true} {
+		s := parallelTrainer(t, full, 0.1, 2).w.Shape
+		const T = 1024
+		s.Context = T
+		w := mustRandomWeights(t, s, full, 3)
+		cfg := tinyConfig()
+		cfg.Full, cfg.Workers, cfg.MaxSeqLen = full, 2, T
+		cfg.LoRA = LoRAConfig{Rank: 4, Alpha: 8, Dropout: 0.1, Targets: AllTargets}
+		data := []Example{{Tokens: make([]int32, T), Mask: make([]bool, T)}, {Tokens: make([]int32, T), Mask: make([]bool, T)}}
+		for i := range data {
+			for j := range data[i].Mask {
+				data[i].Mask[j] = true
+			}
+		}
+		tr, err := NewTrainer(w, data, nil, cfg, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.step(context.Background(), 0, data[:1]) // the first net's own lazy buffers
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		tr.step(context.Background(), 0, data)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		got, want := float64(after.HeapAlloc)-float64(before.HeapAlloc), float64(tr.replicaBytes())
+		t.Logf("full=%v: a second net took %.1f MB, estimated %.1f MB", full, got/1e6, want/1e6)
+		if len(tr.reps) != 2 || math.Abs(got-want) > 0.1*want {
+			t.Fatalf("full=%v: a second net took %.0f bytes, estimated %.0f", full, got, want)
+		}
 	}
 }
