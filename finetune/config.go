@@ -23,8 +23,9 @@ type TrainConfig struct {
 	CheckpointEvery int        `json:"checkpoint_every"` // save a resumable checkpoint every N steps
 
 	// Workers is how many examples of a batch train at once, each on its own copy of the
-	// activations and gradients (0: one per core; 1: one after another). Not part of a run's
-	// identity: a checkpoint resumes with any count, and a count repeats its run exactly.
+	// activations and gradients (0: one per core; 1: one after another, faster when other
+	// programs keep the cores busy). Not part of a run's identity: a checkpoint resumes with
+	// any count, and a count repeats its run exactly.
 	Workers int `json:"-"`
 }
 

@@ -54,9 +54,9 @@ type Trainer struct {
 	params []NamedParam
 	net    *net
 	reps   []replica // the nets of a data-parallel step, net first; made on first use
-	// confine keeps each net of a data-parallel step to its own goroutine. Off: on two and
-	// four cores it was as fast or slower than letting their products use every core
-	// (BenchmarkTrainParallel).
+	// confine keeps each net of a data-parallel step to its own goroutine. Off: it was about
+	// as fast on two free cores, slower on four and on a busy machine than letting their
+	// products use every core (BenchmarkTrainParallel).
 	confine bool
 	opt     *AdamW
 	fp      string
