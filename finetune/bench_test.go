@@ -84,23 +84,8 @@ func kernelGFLOPs(s Shape, T int) float64 {
 func BenchmarkTrainSmolLM135M(b *testing.B) {
 	const T, rank = 256, 8
 	s := smolLM135M
-	w := NewWeights(s, true)
-	rng := rand.New(rand.NewPCG(7, 7))
-	fill := func(x []float32, c, spread float32) {
-		for i := range x {
-			x[i] = c + spread*float32(rng.NormFloat64())
-		}
-	}
-	fill(w.TokEmb, 0, 0.02)
-	fill(w.OutNorm, 1, 0)
-	for i := range w.Layers {
-		l := &w.Layers[i]
-		fill(l.AttnNorm, 1, 0)
-		fill(l.FFNNorm, 1, 0)
-		for _, m := range [][]float32{l.Wq, l.Wk, l.Wv, l.Wo, l.Wgate, l.Wup, l.Wdown} {
-			fill(m, 0, 0.02)
-		}
-	}
+	w := benchWeights(s, true, 7)
+	rng := rand.New(rand.NewPCG(8, 8))
 	ex := Example{Tokens: make([]int32, T), Mask: make([]bool, T)}
 	for i := range ex.Tokens {
 		ex.Tokens[i], ex.Mask[i] = int32(rng.IntN(s.Vocab)), true

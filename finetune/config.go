@@ -21,6 +21,12 @@ type TrainConfig struct {
 	EvalEvery       int        `json:"eval_every"`       // validation loss every N steps (0: at the end only)
 	Patience        int        `json:"patience"`         // stop after N evaluations without improvement (0: never)
 	CheckpointEvery int        `json:"checkpoint_every"` // save a resumable checkpoint every N steps
+
+	// Workers is how many examples of a batch train at once, each on its own copy of the
+	// activations and gradients (0: one per core; 1: one after another, faster when other
+	// programs keep the cores busy). Not part of a run's identity: a checkpoint resumes with
+	// any count, and a count repeats its run exactly.
+	Workers int `json:"-"`
 }
 
 // DefaultTrainConfig returns settings that suit a LoRA on a few hundred examples.
@@ -78,6 +84,8 @@ func (c TrainConfig) Validate() error {
 		return tutor.Errorf(tutor.EINVALID, "max_seq_len must be at least 2")
 	case c.WarmupSteps < 0 || c.EvalEvery < 0 || c.Patience < 0 || c.CheckpointEvery < 0 || c.MaxSteps < 0:
 		return tutor.Errorf(tutor.EINVALID, "step counts must not be negative")
+	case c.Workers < 0:
+		return tutor.Errorf(tutor.EINVALID, "workers must not be negative")
 	case c.WeightDecay < 0 || c.ClipNorm < 0 || c.MinLRRatio < 0 || c.MinLRRatio > 1:
 		return tutor.Errorf(tutor.EINVALID, "weight_decay, clip_norm and min_lr_ratio must be in range")
 	}

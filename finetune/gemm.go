@@ -7,6 +7,9 @@ import (
 	"tutor/model/kernel"
 )
 
+// gemmFunc is the signature of gemm.
+type gemmFunc = func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
 // gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, op(A) [m,k], op(B) [k,n]:
 // the project's blocked SIMD kernel.
 var gemm = kernel.Gemm

@@ -10,6 +10,7 @@ type linear struct {
 	lora    *LoRAPair // nil when not adapted
 	scale   float32   // alpha / rank
 	dropout float32
+	mm      gemmFunc // the matrix product
 
 	// saved by forward for backward
 	mask    []float32 // [T, in] dropout mask (0 or 1/(1−p))
@@ -21,7 +22,7 @@ type linear struct {
 
 // forward computes y [T,out] = x·Wᵀ + scale·(x̃·Aᵀ)·Bᵀ, x̃ = dropout(x) [T,in].
 func (l *linear) forward(y, x []float32, T int, rng *rand.Rand, train bool) {
-	gemm(false, true, T, l.out, l.in, 1, x, l.in, l.W, l.in, 0, y, l.out)
+	l.mm(false, true, T, l.out, l.in, 1, x, l.in, l.W, l.in, 0, y, l.out)
 	if l.lora == nil {
 		return
 	}
@@ -42,8 +43,8 @@ func (l *linear) forward(y, x []float32, T int, rng *rand.Rand, train bool) {
 	}
 	l.dropped = train && l.dropout > 0
 	u := l.u[:T*r]
-	gemm(false, true, T, r, l.in, 1, xd, l.in, values(l.lora.A), l.in, 0, u, r)
-	gemm(false, true, T, l.out, r, l.scale, u, r, values(l.lora.B), r, 1, y, l.out)
+	l.mm(false, true, T, r, l.in, 1, xd, l.in, values(l.lora.A), l.in, 0, u, r)
+	l.mm(false, true, T, l.out, r, l.scale, u, r, values(l.lora.B), r, 1, y, l.out)
 }
 
 // backward writes (or, with accumulate, adds) dx = dy·W + (scale·dy·B·A) ⊙ mask, and adds
@@ -53,9 +54,9 @@ func (l *linear) backward(dx, dy, x []float32, T int, accumulate bool) {
 	if accumulate {
 		beta = 1
 	}
-	gemm(false, false, T, l.in, l.out, 1, dy, l.out, l.W, l.in, beta, dx, l.in)
+	l.mm(false, false, T, l.in, l.out, 1, dy, l.out, l.W, l.in, beta, dx, l.in)
 	if l.dW != nil {
-		gemm(true, false, l.out, l.in, T, 1, dy, l.out, x, l.in, 1, l.dW, l.in)
+		l.mm(true, false, l.out, l.in, T, 1, dy, l.out, x, l.in, 1, l.dW, l.in)
 	}
 	if l.lora == nil {
 		return
@@ -68,16 +69,16 @@ func (l *linear) backward(dx, dy, x []float32, T int, accumulate bool) {
 	if dropped {
 		xd = l.xd[:T*l.in]
 	}
-	gemm(true, false, l.out, r, T, l.scale, dy, l.out, u, r, 1, grad(B), r)
-	gemm(false, false, T, r, l.out, l.scale, dy, l.out, values(B), r, 0, du, r)
-	gemm(true, false, r, l.in, T, 1, du, r, xd, l.in, 1, grad(A), l.in)
+	l.mm(true, false, l.out, r, T, l.scale, dy, l.out, u, r, 1, grad(B), r)
+	l.mm(false, false, T, r, l.out, l.scale, dy, l.out, values(B), r, 0, du, r)
+	l.mm(true, false, r, l.in, T, 1, du, r, xd, l.in, 1, grad(A), l.in)
 	if !dropped {
-		gemm(false, false, T, l.in, r, 1, du, r, values(A), l.in, 1, dx, l.in)
+		l.mm(false, false, T, l.in, r, 1, du, r, values(A), l.in, 1, dx, l.in)
 		return
 	}
 	// The LoRA branch saw x ⊙ mask, so its input gradient is masked too.
 	dxd := l.xd[:T*l.in]
-	gemm(false, false, T, l.in, r, 1, du, r, values(A), l.in, 0, dxd, l.in)
+	l.mm(false, false, T, l.in, r, 1, du, r, values(A), l.in, 0, dxd, l.in)
 	for i, m := range l.mask[:T*l.in] {
 		dx[i] += dxd[i] * m
 	}

@@ -16,6 +16,8 @@ const headRows = 32
 // xn and dxn [T,C], Wout [V,C]. dxn (zeroed here) and dWout are written only when dxn != nil.
 type lmHead struct {
 	xr, dxr, logits []float32
+	mm              gemmFunc // the matrix product
+	workers         int      // goroutines of the softmax (0: every core)
 }
 
 func (h *lmHead) run(xn, Wout []float32, targets []int32, T, C, V int, scale float32, dxn, dWout []float32) (loss float64, n int) {
@@ -31,15 +33,15 @@ func (h *lmHead) run(xn, Wout []float32, targets []int32, T, C, V int, scale flo
 		for i, t := range rows {
 			copy(h.xr[i*C:(i+1)*C], xn[t*C:(t+1)*C])
 		}
-		gemm(false, true, R, V, C, 1, h.xr, C, Wout, C, 0, h.logits, V)
-		loss += softmaxRows(h.logits, rows, targets, V, scale, dxn != nil)
+		h.mm(false, true, R, V, C, 1, h.xr, C, Wout, C, 0, h.logits, V)
+		loss += softmaxRows(h.logits, rows, targets, V, scale, dxn != nil, h.workers)
 		if dxn != nil {
-			gemm(false, false, R, C, V, 1, h.logits, V, Wout, C, 0, h.dxr, C)
+			h.mm(false, false, R, C, V, 1, h.logits, V, Wout, C, 0, h.dxr, C)
 			for i, t := range rows {
 				copy(dxn[t*C:(t+1)*C], h.dxr[i*C:(i+1)*C])
 			}
 			if dWout != nil {
-				gemm(true, false, V, C, R, 1, h.logits, V, h.xr, C, 1, dWout, C)
+				h.mm(true, false, V, C, R, 1, h.logits, V, h.xr, C, 1, dWout, C)
 			}
 		}
 		n += R
@@ -61,9 +63,13 @@ func (h *lmHead) run(xn, Wout []float32, targets []int32, T, C, V int, scale flo
 }
 
 // softmaxRows returns the summed cross-entropy of the rows of logits [R,V] and, with grad,
-// turns each row into scale·(softmax − onehot(target)). Rows are split among the cores.
-func softmaxRows(logits []float32, rows []int, targets []int32, V int, scale float32, grad bool) float64 {
-	workers := min(runtime.GOMAXPROCS(0), len(rows))
+// turns each row into scale·(softmax − onehot(target)). Rows are split among workers
+// goroutines (0: one per core).
+func softmaxRows(logits []float32, rows []int, targets []int32, V int, scale float32, grad bool, workers int) float64 {
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(rows))
 	losses := make([]float64, len(rows))
 	var wg sync.WaitGroup
 	for w := range workers {

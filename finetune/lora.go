@@ -84,6 +84,20 @@ func NewLoRA(s Shape, cfg LoRAConfig, rng *rand.Rand) *LoRA {
 	return l
 }
 
+// shadow returns an adapter that shares l's values but has gradients of its own, for a second
+// net working on other examples of the same batch.
+func (l *LoRA) shadow() *LoRA {
+	s := &LoRA{LoRAConfig: l.LoRAConfig, Layers: make([]map[Target]*LoRAPair, len(l.Layers))}
+	for i, m := range l.Layers {
+		s.Layers[i] = map[Target]*LoRAPair{}
+		for t, p := range m {
+			r := p.A.Shape()[0]
+			s.Layers[i][t] = &LoRAPair{A: newParam(values(p.A), r, p.In), B: newParam(values(p.B), p.Out, r), In: p.In, Out: p.Out}
+		}
+	}
+	return s
+}
+
 // Params lists the trainable parameters with stable names, in block and target order.
 func (l *LoRA) Params() []NamedParam {
 	var ps []NamedParam

@@ -53,8 +53,13 @@ type Trainer struct {
 	full   *Full
 	params []NamedParam
 	net    *net
-	opt    *AdamW
-	fp     string
+	reps   []replica // the nets of a data-parallel step, net first; made on first use
+	// confine keeps each net of a data-parallel step to its own goroutine. Off: it was about
+	// as fast on two free cores, slower on four and on a busy machine than letting their
+	// products use every core (BenchmarkTrainParallel).
+	confine bool
+	opt     *AdamW
+	fp      string
 }
 
 // NewTrainer prepares a run; the LoRA starts from the seed, or from Dir's last checkpoint when
@@ -142,22 +147,31 @@ func (tr *Trainer) lossTokens(set []Example) int {
 }
 
 // step runs forward and backward over a batch, the gradients averaged over its learned tokens.
+// With several workers the examples run on as many nets at once (see parallelStep); the loss
+// is summed in batch order either way.
 func (tr *Trainer) step(ctx context.Context, step int, batch []Example) (loss float64, tokens int, err error) {
 	total := tr.lossTokens(batch)
 	if total == 0 {
 		return 0, 0, nil
 	}
-	rng := rand.New(rand.NewPCG(tr.cfg.Seed^0xd509, uint64(step)))
-	var sum float64
-	for _, e := range batch {
-		if err := ctx.Err(); err != nil {
+	scale := 1 / float32(total)
+	losses, toks := make([]float64, len(batch)), make([]int, len(batch))
+	if w := tr.workers(len(batch)); w > 1 {
+		if err := tr.parallelStep(ctx, step, batch, tr.replicas(w), scale, losses, toks); err != nil {
 			return 0, 0, err
 		}
-		toks, tgts := e.targets(tr.cfg.MaxSeqLen)
-		tr.net.forward(toks, rng, true)
-		l, _ := tr.net.backward(toks, tgts, 1/float32(total))
-		sum += l
-		tokens += len(toks)
+	} else {
+		for j, e := range batch {
+			if err := ctx.Err(); err != nil {
+				return 0, 0, err
+			}
+			losses[j], toks[j] = tr.example(tr.net, step, j, e, scale)
+		}
+	}
+	var sum float64
+	for j := range batch {
+		sum += losses[j]
+		tokens += toks[j]
 	}
 	return sum / float64(total), tokens, nil
 }

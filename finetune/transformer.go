@@ -1,6 +1,10 @@
 package finetune
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"tutor/model/kernel"
+)
 
 // layerActs are one block's activations for a sequence of T tokens, kept for the backward pass.
 type layerActs struct {
@@ -27,6 +31,8 @@ type net struct {
 	lin  [][]*linear // [L][target index in AllTargets]
 	head lmHead
 	maxT int
+	mm   gemmFunc // the matrix product
+	one  bool     // keep all the work on the calling goroutine (see confine)
 
 	layers         []layerActs
 	xL, xnf, rstdf []float32 // [T,C], [T,C], [T]
@@ -41,7 +47,8 @@ type net struct {
 func newNet(w, g *Weights, lora *LoRA, maxT int) *net {
 	s := w.Shape
 	C, T, F := s.Dim, maxT, s.FFN
-	n := &net{w: w, g: g, lora: lora, rope: newRope(T, s, w.RopeFreqs), maxT: T}
+	n := &net{w: w, g: g, lora: lora, rope: newRope(T, s, w.RopeFreqs), maxT: T, mm: gemm}
+	n.head.mm = gemm
 	f := func(k int) []float32 { return make([]float32, k) }
 	n.layers = make([]layerActs, s.Layers)
 	n.lin = make([][]*linear, s.Layers)
@@ -54,7 +61,7 @@ func newNet(w, g *Weights, lora *LoRA, maxT int) *net {
 		n.lin[i] = make([]*linear, len(AllTargets))
 		for j, t := range AllTargets {
 			in, out := s.dims(t)
-			l := &linear{W: w.Layers[i].weight(t), in: in, out: out}
+			l := &linear{W: w.Layers[i].weight(t), in: in, out: out, mm: gemm}
 			if g != nil {
 				l.dW = g.Layers[i].weight(t)
 			}
@@ -70,6 +77,23 @@ func newNet(w, g *Weights, lora *LoRA, maxT int) *net {
 	n.dS = f(attnWorkers(s.KVHeads) * T * T)
 	n.dh, n.dgt, n.dup = f(T*F), f(T*F), f(T*F)
 	return n
+}
+
+// confine with one keeps the net's work on the goroutine that runs it: matrix products, attention
+// and softmax use no helpers, for nets that run side by side on one core each.
+// Without one, the work spreads over every core again.
+func (n *net) confine(one bool) {
+	mm, workers := gemm, 0
+	if one {
+		mm, workers = kernel.GemmSerial, 1
+	}
+	n.one, n.mm = one, mm
+	n.head.mm, n.head.workers = mm, workers
+	for _, lins := range n.lin {
+		for _, l := range lins {
+			l.mm = mm
+		}
+	}
 }
 
 // forward runs tokens [T] through the model, leaving the final normed states in xnf [T,C].
@@ -93,7 +117,7 @@ func (n *net) forward(tokens []int32, rng *rand.Rand, train bool) {
 		}
 		n.rope.rotate(a.q, T, s.Heads, false)
 		n.rope.rotate(a.k, T, s.KVHeads, false)
-		attentionForward(a.ao, a.att, a.q, a.k, a.v, T, s.Heads, s.KVHeads, s.HeadDim)
+		attentionForward(n.mm, n.one, a.ao, a.att, a.q, a.k, a.v, T, s.Heads, s.KVHeads, s.HeadDim)
 		lin[3].forward(a.x2, a.ao, T, rng, train)
 		addInPlace(a.x2[:T*C], a.x[:T*C])
 		rmsnormForward(a.xn2, a.rstd2, a.x2, W.FFNNorm, T, C, s.NormEps)
@@ -142,7 +166,7 @@ func (n *net) backward(tokens, targets []int32, scale float32) (float64, int) {
 		rmsnormBackward(n.dx, dFFNN, n.dxn, a.x2, W.FFNNorm, a.rstd2, T, C)
 		// x2 = x + o(attention(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = norm(x); n.dx holds ∂x2.
 		lin[3].backward(n.dao, n.dx, a.ao, T, false)
-		attentionBackward(n.dq, n.dk, n.dv, n.dao, a.att, a.q, a.k, a.v, n.dS, T, s.Heads, s.KVHeads, s.HeadDim)
+		attentionBackward(n.mm, n.one, n.dq, n.dk, n.dv, n.dao, a.att, a.q, a.k, a.v, n.dS, T, s.Heads, s.KVHeads, s.HeadDim)
 		n.rope.rotate(n.dq, T, s.Heads, true)
 		n.rope.rotate(n.dk, T, s.KVHeads, true)
 		lin[0].backward(n.dxn, n.dq, a.xn1, T, false)

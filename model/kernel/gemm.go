@@ -14,6 +14,20 @@ import (
 // packed into cache-sized panels, A is read in place (or packed when
 // transposed), so neither operand is ever copied whole.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmOn(parallelFor, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// GemmSerial is [Gemm] computed on the calling goroutine alone, for callers that already keep
+// every core busy with products of their own.
+func GemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmOn(func(n int, fn func(worker, task int)) {
+		for t := range n {
+			fn(0, t)
+		}
+	}, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func gemmOn(run func(n int, fn func(worker, task int)), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
 		return
@@ -22,7 +36,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
 	ar := currentGemmArch()
 	tm, tn, rows, cols := planTiles(ar, m, n, k)
-	parallelFor(rows*cols, func(w, t int) {
+	run(rows*cols, func(w, t int) {
 		i0, j0 := (t/cols)*tm, (t%cols)*tn
 		s := gemmScratchPool.Get().(*gemmScratch)
 		gemmTile(ar, s, &p, i0, min(i0+tm, m), j0, min(j0+tn, n))

@@ -104,3 +104,22 @@ func TestGemmPanicsOnShortSlices(t *testing.T) {
 	}()
 	Gemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
 }
+
+// TestGemmSerialMatchesGemm expects the single-goroutine product to equal the parallel one
+// bit for bit: a tile of C is summed the same way whichever goroutine computes it.
+func TestGemmSerialMatchesGemm(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	m, n, k := 300, 800, 300
+	a, b, c := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, m*n)
+	want, got := append([]float32(nil), c...), append([]float32(nil), c...)
+	Gemm(false, true, m, n, k, 0.5, a, k, b, k, 1, want, n)
+	GemmSerial(false, true, m, n, k, 0.5, a, k, b, k, 1, got, n)
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("element %d: serial %v, parallel %v", i, got[i], want[i])
+		}
+	}
+	if math.Float32bits(got[0]) == math.Float32bits(c[0]) {
+		t.Fatal("GemmSerial left C unchanged")
+	}
+}
