@@ -126,6 +126,9 @@ func (r Recipe) TrainConfig() finetune.TrainConfig {
 	return finetune.TrainConfig{
 		Full: true, Epochs: 1, LearningRate: r.LR, WarmupSteps: r.Warmup, MinLRRatio: r.MinLR,
 		BatchSize: r.Batch, MaxSeqLen: r.SeqLen, WeightDecay: r.Decay, ClipNorm: 1, Seed: r.Seed,
+		// Two examples at a time on every machine, however many cores it has: the order in
+		// which gradients are summed, so the file, does not depend on the machine.
+		Workers:   2,
 		EvalEvery: max(1, r.Steps()/20), CheckpointEvery: max(1, r.Steps()/40),
 	}
 }
