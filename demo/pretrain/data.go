@@ -120,6 +120,14 @@ func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTo
 	d := Data{Kinds: map[string]int{}}
 	var next []int32    // a generated document that did not fit the last sequence
 	var nextMask []bool // which of its tokens are learned
+	// A reading or lookup example learns its answer as a fine-tuning example does.
+	answers := finetune.Formatter{
+		Tokenize: func(text string, _, _ bool) []int { return tok.Encode(text, false) },
+		Render: func(msgs []llm.Message, gen bool) (string, error) {
+			return template.Format(msgs, gen), nil
+		},
+		EOS: -1,
+	}
 	fill := func(budget int64) ([]finetune.Example, error) {
 		var out []finetune.Example
 		var seq []int32
@@ -138,16 +146,16 @@ func dataset(ctx context.Context, g *corpus.Generator, seqLen int, tokens, valTo
 				doc := g.Next()
 				d.Docs++
 				d.Kinds[string(doc.Kind)+"/"+doc.Lang]++
-				ids := tok.Encode(Render(doc), false)
-				learnFrom := 0
 				if answersOnly && (doc.Kind == corpus.Reading || doc.Kind == corpus.Lookup) {
-					prompt := tok.Encode(template.Format(doc.Messages[:len(doc.Messages)-1], true), false)
-					for learnFrom < min(len(prompt), len(ids)) && prompt[learnFrom] == ids[learnFrom] {
-						learnFrom++
+					ex, err := answers.Example(finetune.Record{Messages: doc.Messages})
+					if err != nil {
+						return nil, err
 					}
-				}
-				for i, id := range ids {
-					next, nextMask = append(next, int32(id)), append(nextMask, i >= learnFrom)
+					next, nextMask = ex.Tokens, ex.Mask
+				} else {
+					for _, id := range tok.Encode(Render(doc), false) {
+						next, nextMask = append(next, int32(id)), append(nextMask, true)
+					}
 				}
 				next, nextMask = append(next, int32(v.EOS)), append(nextMask, true)
 			}
