@@ -54,3 +54,18 @@ func TestResolveSpecs(t *testing.T) {
 		t.Error("a duplicate variant accepted")
 	}
 }
+
+// Without passages a variant is asked the question alone, as the Compare page asks it and as a
+// tuned adapter's pairs are written; with passages, the passages come numbered before it.
+func TestDefaultPromptAsksAsCompareDoes(t *testing.T) {
+	it := Item{Question: "How long is the notice period?", Language: "en"}
+	got := DefaultPrompt(it, nil)
+	if len(got) != 1 || got[0].Role != "user" || got[0].Content != it.Question {
+		t.Errorf("prompt without passages %+v, want the question alone", got)
+	}
+	got = DefaultPrompt(it, []Passage{{Source: "hr.md", Text: "Notice is one month."}})
+	if len(got) != 2 || got[0].Role != "system" || !strings.Contains(got[1].Content, "[1] (hr.md) Notice is one month.") ||
+		!strings.HasSuffix(got[1].Content, it.Question) {
+		t.Errorf("prompt with passages %+v", got)
+	}
+}

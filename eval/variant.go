@@ -62,9 +62,13 @@ func (v Variant) options() llm.Options {
 // retrieval, options or fingerprint gives a new key.
 func (v Variant) Key() string {
 	opts, _ := json.Marshal(v.options())
-	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%v\x00%s\x00%s", v.Name, v.Model, v.Adapter, v.RAG(), opts, v.Fingerprint))
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%v\x00%s\x00%s\x00%d", v.Name, v.Model, v.Adapter, v.RAG(), opts, v.Fingerprint, promptVersion))
 	return v.Name + "@" + hex.EncodeToString(h[:8])
 }
+
+// promptVersion changes when the prompts a variant is asked with change, so that answers to
+// earlier prompts are not reused from the cache. 2: no system prompt without retrieval.
+const promptVersion = 2
 
 // itemKey identifies an item's question in the cache, so an edited question is asked again.
 func itemKey(it Item) string {
@@ -72,16 +76,18 @@ func itemKey(it Item) string {
 	return it.ID + "@" + hex.EncodeToString(h[:8])
 }
 
-// DefaultPrompt asks the question in the item's language; with passages, it numbers them and
-// asks for an answer from them only, or a plain "don't know".
+// DefaultPrompt asks the question alone, as the Compare page asks a variant without retrieval
+// (and as a tuned adapter's question/answer pairs are written), so that what the suite
+// measures is what a person comparing answers sees; with passages, it numbers them and asks
+// for an answer from them only, or a plain "don't know".
 func DefaultPrompt(it Item, passages []Passage) []llm.Message {
+	if len(passages) == 0 {
+		return []llm.Message{{Role: "user", Content: it.Question}}
+	}
 	zh := strings.HasPrefix(it.Language, "zh")
 	sys := "Answer the question briefly and precisely. If you do not know the answer, say \"I don't know\"."
 	if zh {
 		sys = "请简洁准确地回答问题。如果不知道答案，请回答“不知道”。"
-	}
-	if len(passages) == 0 {
-		return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: it.Question}}
 	}
 	var b strings.Builder
 	if zh {
