@@ -133,11 +133,12 @@ func Cosine(a, b []float32) float64 {
 var refusalPhrases = []string{
 	"i don't know", "i do not know", "i don’t know", "don't have information", "do not have information",
 	"no information", "not mentioned", "not in the document", "not in the provided", "not covered",
-	"does not say", "doesn't say", "does not mention", "doesn't mention", "not specified", "not stated",
+	"does not say", "doesn't say", "do not say", "don't say", "do not cover", "don't cover", "does not cover",
+	"doesn't cover", "does not mention", "doesn't mention", "not specified", "not stated",
 	"cannot answer", "can't answer", "unable to answer", "unable to find", "could not find", "couldn't find",
 	"i'm not sure", "i am not sure", "no relevant", "not available in", "outside the scope", "not able to answer",
 	"不知道", "无法回答", "不能回答", "没有相关", "没有提到", "未提及", "没有提及", "并未提及", "没有说明", "未说明",
-	"无法确定", "不清楚", "无法找到", "找不到", "没有找到", "没有这方面", "没有关于", "资料中没有", "文档中没有",
+	"无法确定", "不清楚", "未涉及", "无法找到", "找不到", "没有找到", "没有这方面", "没有关于", "资料中没有", "文档中没有",
 	"手册中没有", "超出范围", "无相关信息", "没有信息",
 }
 

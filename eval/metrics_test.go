@@ -96,9 +96,14 @@ func TestIsRefusal(t *testing.T) {
 		"I'm sorry, the handbook does not mention this.": true,
 		"I DON'T KNOW":                                   true,
 		"There is no information about a PDA X7.":        true,
-		"年假有10天。":                                        false,
-		"The canteen serves lunch from 11:30 to 13:30.":  false,
-		"超过500元须通过行政部统一采购。":                              false,
+		// what Tutor's RAG prompt asks for when the passages lack the answer
+		"The passages do not say.":                      true,
+		"The passages don't cover this question.":       true,
+		"资料未涉及这个问题。":                                    true,
+		"资料中没有提到这一点。":                                   true,
+		"年假有10天。":                                       false,
+		"The canteen serves lunch from 11:30 to 13:30.": false,
+		"超过500元须通过行政部统一采购。":                             false,
 	} {
 		if got := IsRefusal(answer); got != want {
 			t.Errorf("IsRefusal(%q) = %v, want %v", answer, got, want)
