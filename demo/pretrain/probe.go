@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"tutor/demo/corpus"
@@ -19,17 +20,24 @@ type ProbeResult struct {
 	WrongRefusal int // … answered with the "not covered" reply
 	Uncovered    int // examples whose passages do not hold the answer
 	Refused      int // … answered with the "not covered" reply
+
+	Drills      int // copy drills the training never saw, one span of each asked
+	Copied      int // … spans continued exactly
+	DrillTokens int // tokens of those spans after their cue
+	CopiedToks  int // … continued right, up to the first mistake
 }
 
 func (p ProbeResult) String() string {
-	return fmt.Sprintf("answerable %d: %d exact, %d cite the right passage, %d refused; not answerable %d: %d refused",
-		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused)
+	return fmt.Sprintf("answerable %d: %d exact, %d cite the right passage, %d refused; not answerable %d: %d refused; copy drills %d: %d spans copied whole, %d of %d tokens before the first mistake",
+		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused, p.Drills, p.Copied, p.CopiedToks, p.DrillTokens)
 }
 
 var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
 
 // Probe asks m n reading and lookup examples the training never saw (a stream of their own),
-// prompted as in training, and compares its greedy answers with the corpus's.
+// prompted as in training, and compares its greedy answers with the corpus's; then it gives m
+// the context and cue of the first span of n copy drills it never saw and checks how far its
+// greedy continuation copies the span.
 func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, error) {
 	var res ProbeResult
 	g := generator(r, 3, [5]float64{0, 0, 0.5, 0, 0.5})
@@ -60,6 +68,32 @@ func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, e
 		}
 		if refused {
 			res.WrongRefusal++
+		}
+	}
+	nl := newline(m.Tokenizer)
+	for _, d := range drills(n, r.SeqLen, r.Seed+3, m.Tokenizer.Vocab(), nl) {
+		cue := slices.Index(d.Tokens, nl) + 1
+		end := cue + 1
+		for end < len(d.Tokens) && d.Tokens[end] != nl {
+			end++
+		}
+		prompt := make([]int, cue+1)
+		for i, t := range d.Tokens[:cue+1] {
+			prompt[i] = int(t)
+		}
+		out, err := m.Generate(ctx, prompt, model.GenerateOptions{NumPredict: end - cue - 1}, nil)
+		if err != nil {
+			return res, err
+		}
+		res.Drills++
+		res.DrillTokens += end - cue - 1
+		right := 0
+		for right < min(len(out.Tokens), end-cue-1) && out.Tokens[right] == int(d.Tokens[cue+1+right]) {
+			right++
+		}
+		res.CopiedToks += right
+		if right == end-cue-1 {
+			res.Copied++
 		}
 	}
 	return res, nil

@@ -86,6 +86,9 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 		if err != nil {
 			return res, err
 		}
+		if i == 0 && r.Drill > 0 {
+			data.Train = append(data.Train, drills(r.Drill, r.SeqLen, r.Seed, v, newline(tok))...)
+		}
 		if err := report(Progress{Stage: StageData, Phase: i, Data: &data}); err != nil {
 			return res, err
 		}
