@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"tutor/model/tokenizer"
@@ -66,5 +67,21 @@ func TestDrillsAreCopiesOfTheirContext(t *testing.T) {
 		if spans != drillSpans {
 			t.Fatalf("drill %d: %d spans", i, spans)
 		}
+	}
+}
+
+func TestRecipeRefusesBadDrills(t *testing.T) {
+	r := DefaultRecipe()
+	r.Drill = -1
+	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "drill") {
+		t.Errorf("a negative drill count: %v", err)
+	}
+	r.Drill, r.SeqLen = 10, 64
+	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "too short for copy drills") {
+		t.Errorf("drills longer than a sequence: %v", err)
+	}
+	r.SeqLen = 128
+	if err := r.Validate(); err != nil {
+		t.Errorf("drills that fit: %v", err)
 	}
 }
