@@ -19,12 +19,16 @@ const (
 	drillSpans      = 4   // spans copied per drill
 	drillMinSpan    = 4   // tokens per span, at least
 	drillMaxSpan    = 16  // and at most
+
+	// drillMinSeq is the shortest sequence that holds a drill: the shortest context and the
+	// longest spans, each after its separator.
+	drillMinSeq = drillMinContext + drillSpans*(drillMaxSpan+1)
 )
 
 // drills returns n copy drills of at most seqLen tokens drawn with seed from the ordinary
 // tokens of v; sep, a newline, starts each span.
 func drills(n, seqLen int, seed uint64, v tokenizer.Vocab, sep int32) []finetune.Example {
-	longest := min(drillMaxContext, seqLen-drillSpans*(drillMaxSpan+1))
+	longest := min(drillMaxContext, seqLen-(drillMinSeq-drillMinContext))
 	var pool []int32
 	for id, t := range v.Types {
 		if t == tokenizer.TypeNormal && int32(id) != sep {

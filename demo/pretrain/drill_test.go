@@ -10,7 +10,7 @@ import (
 	"tutor/model/tokenizer"
 )
 
-// drillVocab is 64 ordinary tokens and one control token that drills must never use.
+// drillVocab is 256 ordinary tokens and one control token that drills must never use.
 func drillVocab() tokenizer.Vocab {
 	var v tokenizer.Vocab
 	for i := range 257 {

@@ -70,29 +70,30 @@ func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, e
 			res.WrongRefusal++
 		}
 	}
-	nl := newline(m.Tokenizer)
-	for _, d := range drills(n, r.SeqLen, r.Seed+3, m.Tokenizer.Vocab(), nl) {
-		cue := slices.Index(d.Tokens, nl) + 1
-		end := cue + 1
-		for end < len(d.Tokens) && d.Tokens[end] != nl {
-			end++
+	for _, d := range drills(n, r.SeqLen, r.Seed+3, m.Tokenizer.Vocab(), newline(m.Tokenizer)) {
+		// The first span's learned tokens follow its cue; the prompt ends with the cue.
+		from := slices.Index(d.Mask, true)
+		span := from
+		for span < len(d.Mask) && d.Mask[span] {
+			span++
 		}
-		prompt := make([]int, cue+1)
-		for i, t := range d.Tokens[:cue+1] {
+		want := d.Tokens[from:span]
+		prompt := make([]int, from)
+		for i, t := range d.Tokens[:from] {
 			prompt[i] = int(t)
 		}
-		out, err := m.Generate(ctx, prompt, model.GenerateOptions{NumPredict: end - cue - 1}, nil)
+		out, err := m.Generate(ctx, prompt, model.GenerateOptions{NumPredict: len(want)}, nil)
 		if err != nil {
 			return res, err
 		}
-		res.Drills++
-		res.DrillTokens += end - cue - 1
 		right := 0
-		for right < min(len(out.Tokens), end-cue-1) && out.Tokens[right] == int(d.Tokens[cue+1+right]) {
+		for right < min(len(out.Tokens), len(want)) && out.Tokens[right] == int(want[right]) {
 			right++
 		}
+		res.Drills++
+		res.DrillTokens += len(want)
 		res.CopiedToks += right
-		if right == end-cue-1 {
+		if right == len(want) {
 			res.Copied++
 		}
 	}

@@ -87,8 +87,8 @@ func (r Recipe) Validate() error {
 		return tutor.Errorf(tutor.EINVALID, "dim %d is not divisible into %d heads", r.Dim, r.Heads)
 	case r.SeqLen < 8 || r.SeqLen > r.Context:
 		return tutor.Errorf(tutor.EINVALID, "seq_len %d must be between 8 and the context %d", r.SeqLen, r.Context)
-	case r.Drill > 0 && r.SeqLen < drillMinContext+drillSpans*(drillMaxSpan+1):
-		return tutor.Errorf(tutor.EINVALID, "seq_len %d is too short for copy drills (at least %d)", r.SeqLen, drillMinContext+drillSpans*(drillMaxSpan+1))
+	case r.Drill > 0 && r.SeqLen < drillMinSeq:
+		return tutor.Errorf(tutor.EINVALID, "seq_len %d is too short for copy drills (at least %d)", r.SeqLen, drillMinSeq)
 	case r.Tokens < int64(r.SeqLen) || r.ValTokens < 0 || r.Batch <= 0 || r.Drill < 0:
 		return tutor.Errorf(tutor.EINVALID, "tokens must cover at least one sequence, batch must be positive and drill not negative")
 	}
