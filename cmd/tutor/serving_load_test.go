@@ -230,18 +230,20 @@ func queueFullAndDisconnect(t *testing.T, m *Main) bool {
 		_, err := streamChat(context.Background(), m.URL(), "tiny:latest", "Hello", 4, nil)
 		doneB <- err
 	}()
-	endedEarly := func() bool {
+	// endedEarly reports whether A has ended on its own, waiting up to grace for its client to
+	// tell: the server may finish A before the client has read the end of its stream.
+	endedEarly := func(grace time.Duration) bool {
 		select {
 		case <-doneA:
 			<-doneB
 			return true
-		default:
+		case <-time.After(grace):
 			return false
 		}
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for q.Stats().Waiting != 1 {
-		if endedEarly() {
+		if endedEarly(0) {
 			return false
 		}
 		if time.Now().After(deadline) {
@@ -252,7 +254,7 @@ func queueFullAndDisconnect(t *testing.T, m *Main) bool {
 
 	// C finds the line full: 429 with Retry-After, in both APIs' error shapes.
 	status, hdr, body := postJSON(t, m.URL()+"/api/generate", "", map[string]any{"model": "tiny", "prompt": "hi", "stream": false})
-	if status != http.StatusTooManyRequests && endedEarly() {
+	if status != http.StatusTooManyRequests && endedEarly(2*time.Second) {
 		return false
 	}
 	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(string(body), `"error":"the server is busy`) {
@@ -260,7 +262,7 @@ func queueFullAndDisconnect(t *testing.T, m *Main) bool {
 	}
 	status, hdr, body = postJSON(t, m.URL()+"/v1/chat/completions", "", map[string]any{"model": "tiny",
 		"messages": []map[string]string{{"role": "user", "content": "hi"}}})
-	if status != http.StatusTooManyRequests && endedEarly() {
+	if status != http.StatusTooManyRequests && endedEarly(2*time.Second) {
 		return false
 	}
 	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(string(body), `"type":"rate_limit_error"`) {
@@ -269,7 +271,7 @@ func queueFullAndDisconnect(t *testing.T, m *Main) bool {
 
 	// A disconnects: its slot goes to B at once.
 	if st := q.Stats(); st.Running != 1 || st.Waiting != 1 {
-		if endedEarly() {
+		if endedEarly(2 * time.Second) {
 			return false
 		}
 		t.Fatalf("before the disconnect: %+v (A should still be generating)", st)
