@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"tutor"
@@ -61,10 +62,17 @@ func (r *Runner) startQueued() {
 // run executes one job and records how it ended.
 func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job *store.Job, h Handler) {
 	defer r.workers.Done()
-	defer func() {
-		cancel(nil)
+	// stop makes the job unreachable for Cancel; it runs before the job's end is published, so
+	// a client that saw the end cannot cancel it any more.
+	stop := sync.OnceFunc(func() {
 		r.mu.Lock()
 		delete(r.running, job.ID)
+		r.mu.Unlock()
+	})
+	defer func() {
+		cancel(nil)
+		stop()
+		r.mu.Lock()
 		r.perKind[job.Kind]--
 		r.mu.Unlock()
 		r.poke()
@@ -135,6 +143,7 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job *s
 	if err := r.store.FinishJob(bg, job.ID, state, result, errText); err != nil {
 		r.log.Error("record job end", "job", job.ID, "err", err)
 	}
+	stop()
 	r.logLine(bg, job, line)
 	r.log.Info("job ended", "job", job.ID, "kind", job.Kind, "state", state, "err", errText)
 	if final, err := r.store.Job(bg, job.ID); err == nil {
