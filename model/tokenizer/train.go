@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"container/heap"
 	"slices"
+	"unicode"
+	"unicode/utf8"
 
 	"tutor"
 )
@@ -12,10 +14,11 @@ import (
 // adjacent pair of symbols within words until the vocabulary has the size asked for. Counting
 // distinct words and updating pair counts incrementally keeps it fast on megabytes of text.
 type BPETrainer struct {
-	pre   string
-	t     *Tokenizer
-	words map[string]int
-	whole []rune
+	pre    string
+	t      *Tokenizer
+	words  map[string]int
+	whole  []rune
+	maxHan int
 }
 
 // NewBPETrainer returns a trainer for pre-tokenizer pre (e.g. "qwen2").
@@ -39,6 +42,12 @@ func (b *BPETrainer) Add(text string) {
 // learns any from the text. A vocabulary for Chinese keeps its common characters whole this
 // way, so that text seldom seen in training still tokenizes to characters, not byte fragments.
 func (b *BPETrainer) Whole(chars ...rune) { b.whole = append(b.whole, chars...) }
+
+// MaxHan stops Train from learning a token of more than n Chinese characters (0: no limit).
+// Pre-tokenizers keep a run of Chinese as one word, so a corpus that repeats its sentences
+// teaches BPE whole clauses as single tokens; a model then meets the same words in new text as
+// characters it has hardly seen on their own. Two characters keep most Chinese words whole.
+func (b *BPETrainer) MaxHan(n int) { b.maxHan = n }
 
 // Train returns a vocabulary of at most size tokens: the 256 byte characters, the learned
 // merges, <|endoftext|> (BOS and EOS) and the given special tokens as control tokens. Ties
@@ -109,10 +118,40 @@ func (b *BPETrainer) Train(size int, specials ...string) (Vocab, error) {
 		if !ok {
 			break
 		}
+		if b.maxHan > 0 && hanCount(syms[p.a]+syms[p.b]) > b.maxHan {
+			m.ban(p)
+			continue
+		}
 		join(p)
 	}
 	v.Tokens = syms
 	return finishBPE(v, specials), nil
+}
+
+// hanCount is the number of Chinese characters a symbol (in byte characters) holds, counting a
+// character cut off at either end as one.
+func hanCount(sym string) int {
+	var bs []byte
+	for _, r := range sym {
+		bs = append(bs, charByte[r])
+	}
+	n := 0
+	for len(bs) > 0 {
+		r, size := utf8.DecodeRune(bs)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			// A piece of a character: skip the rest of its continuation bytes as one.
+			n++
+			size = 1
+			for size < len(bs) && bs[size]&0xC0 == 0x80 {
+				size++
+			}
+		case unicode.Is(unicode.Han, r):
+			n++
+		}
+		bs = bs[size:]
+	}
+	return n
 }
 
 // Words is the number of distinct words counted so far.
@@ -162,6 +201,7 @@ type merger struct {
 	queue  queue
 	syms   *[]string
 	dirty  map[pair]bool
+	banned map[pair]bool
 }
 
 func (m *merger) add(p pair, n int, w int32) {
@@ -185,11 +225,19 @@ func (m *merger) sub(p pair, n int, w int32) {
 	}
 }
 
+// ban keeps pair p from ever being merged: best skips it from now on.
+func (m *merger) ban(p pair) {
+	if m.banned == nil {
+		m.banned = map[pair]bool{}
+	}
+	m.banned[p] = true
+}
+
 // best pops the most frequent pair whose queued count is still current.
 func (m *merger) best() (pair, bool) {
 	for m.queue.Len() > 0 {
 		e := heap.Pop(&m.queue).(entry)
-		if n := m.counts[e.p]; n == e.n && n > 0 {
+		if n := m.counts[e.p]; n == e.n && n > 0 && !m.banned[e.p] {
 			return e.p, true
 		}
 	}

@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -115,5 +116,55 @@ func BenchmarkBPETrainer(b *testing.B) {
 		if _, err := tr.Train(2048); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestBPETrainerMaxHan(t *testing.T) {
+	text := strings.Repeat("服务水平协议规定公司响应和解决问题的速度。Support answers within two hours. ", 60)
+	longest := func(limit int) (int, *Tokenizer) {
+		tr, err := NewBPETrainer("qwen2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Add(text)
+		tr.MaxHan(limit)
+		v, err := tr.Train(420)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := New(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		most := 0
+		for i := range v.Tokens {
+			n := 0
+			for _, r := range tok.Decode([]int{i}) {
+				if unicode.Is(unicode.Han, r) {
+					n++
+				}
+			}
+			most = max(most, n)
+		}
+		return most, tok
+	}
+	// Without a limit the repeated clause becomes one token.
+	if most, _ := longest(0); most < 10 {
+		t.Fatalf("without a limit the longest token holds %d Chinese characters, want the whole clause", most)
+	}
+	most, tok := longest(2)
+	if most != 2 {
+		t.Errorf("with a limit of 2 the longest token holds %d Chinese characters", most)
+	}
+	ids := tok.Encode("服务水平协议规定公司响应和解决问题的速度。", false)
+	if got := tok.Decode(ids); got != "服务水平协议规定公司响应和解决问题的速度。" {
+		t.Errorf("round trip gave %q", got)
+	}
+	if len(ids) > 14 {
+		t.Errorf("%d tokens for the clause, want the two-character merges learned (at most 14)", len(ids))
+	}
+	// English words are not held back.
+	if ids := tok.Encode("Support answers", false); len(ids) != 2 {
+		t.Errorf("%q is %d tokens, want 2", "Support answers", len(ids))
 	}
 }
