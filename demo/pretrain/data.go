@@ -67,6 +67,7 @@ func Tokenizer(ctx context.Context, r Recipe) (tokenizer.Vocab, *tokenizer.Token
 	if r.WholeHan {
 		tr.Whole(corpus.CommonHan()...)
 	}
+	tr.MaxHan(r.MaxHan)
 	g := Generator(r, 0)
 	for i := range r.TokDocs {
 		if i%1000 == 0 && ctx.Err() != nil {

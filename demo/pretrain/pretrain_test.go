@@ -235,13 +235,31 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 
 // TestTokenizerKeepsTheDemoCompanysCharacters: the default vocabulary holds the common Chinese
 // characters whole, though the corpus never uses the demo company's words, so nearly every
-// character of its documents is one token.
+// character of its documents is one token; and no token holds more than max_han characters.
 func TestTokenizerKeepsTheDemoCompanysCharacters(t *testing.T) {
 	r := DefaultRecipe()
 	r.TokDocs = 300
-	_, tok, err := Tokenizer(t.Context(), r)
+	v, tok, err := Tokenizer(t.Context(), r)
 	if err != nil {
 		t.Fatal(err)
+	}
+	longest := 0
+	for i := range v.Tokens {
+		n := 0
+		for _, c := range tok.Decode([]int{i}) {
+			if unicode.Is(unicode.Han, c) {
+				n++
+			}
+		}
+		longest = max(longest, n)
+	}
+	if r.MaxHan <= 0 || longest != r.MaxHan {
+		t.Errorf("the longest token holds %d Chinese characters, want max_han %d", longest, r.MaxHan)
+	}
+	bad := r
+	bad.MaxHan = -1
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "max_han") {
+		t.Errorf("max_han -1: %v, want it refused", err)
 	}
 	common := map[rune]bool{}
 	for _, c := range corpus.CommonHan() {
@@ -339,6 +357,12 @@ func TestProbe(t *testing.T) {
 	if p.Covered+p.Uncovered != 12 || p.Exact > p.Covered || p.Cited > p.Covered || p.WrongRefusal > p.Covered || p.Refused > p.Uncovered || p.Uncovered == 0 ||
 		p.Drills != 12 || p.DrillTokens < 12*(drillMinSpan-1) || p.Copied > p.Drills || p.CopiedToks > p.DrillTokens {
 		t.Errorf("probe of 12 examples: %+v", p)
+	}
+	// Every demo document is read, up to probeDemoTokens tokens of each; the tiny model's byte
+	// tokens make each of them longer than that.
+	docs, _ := fs.Glob(demo.Docs, "*")
+	if p.DemoTokens != len(docs)*(probeDemoTokens-1) || math.IsNaN(p.DemoLoss) || p.DemoLoss <= 0 || math.Abs(p.Chance-math.Log(float64(r.Vocab))) > 1e-9 {
+		t.Errorf("demo documents: %d tokens of %d documents, loss %v, chance %v", p.DemoTokens, len(docs), p.DemoLoss, p.Chance)
 	}
 	t.Log(p)
 }

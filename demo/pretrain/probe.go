@@ -3,10 +3,13 @@ package pretrain
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
 
+	"tutor/demo"
 	"tutor/demo/corpus"
 	"tutor/model"
 )
@@ -25,11 +28,15 @@ type ProbeResult struct {
 	Copied      int // … spans continued exactly
 	DrillTokens int // tokens of those spans after their cue
 	CopiedToks  int // … continued right, up to the first mistake
+
+	DemoTokens int     // tokens of the demo company's documents read
+	DemoLoss   float64 // the model's mean loss on them, in nats a token
+	Chance     float64 // the loss of a uniform guess, ln(vocabulary)
 }
 
 func (p ProbeResult) String() string {
-	return fmt.Sprintf("answerable %d: %d exact, %d cite the right passage, %d refused; not answerable %d: %d refused; copy drills %d: %d spans copied whole, %d of %d tokens before the first mistake",
-		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused, p.Drills, p.Copied, p.CopiedToks, p.DrillTokens)
+	return fmt.Sprintf("answerable %d: %d exact, %d cite the right passage, %d refused; not answerable %d: %d refused; copy drills %d: %d spans copied whole, %d of %d tokens before the first mistake; demo company's documents: %.2f nats a token over %d tokens (a uniform guess: %.2f)",
+		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused, p.Drills, p.Copied, p.CopiedToks, p.DrillTokens, p.DemoLoss, p.DemoTokens, p.Chance)
 }
 
 var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
@@ -37,7 +44,9 @@ var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
 // Probe asks m n reading and lookup examples the training never saw (a stream of their own),
 // prompted as in training, and compares its greedy answers with the corpus's; then it gives m
 // the context and cue of the first span of n copy drills it never saw and checks how far its
-// greedy continuation copies the span.
+// greedy continuation copies the span. Last it reads the start of each of the demo company's
+// documents, text in the company's words that the corpus never holds, and reports its loss:
+// how strange the text a trainer's adapter starts from is to the model.
 func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, error) {
 	var res ProbeResult
 	g := generator(r, 3, [5]float64{0, 0, 0.5, 0, 0.5})
@@ -97,5 +106,58 @@ func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, e
 			res.Copied++
 		}
 	}
-	return res, nil
+	var err error
+	res.DemoLoss, res.DemoTokens, err = demoLoss(ctx, m, probeDemoTokens)
+	res.Chance = math.Log(float64(m.Config.Vocab))
+	return res, err
+}
+
+// probeDemoTokens is how many tokens of each demo document the probe reads.
+const probeDemoTokens = 200
+
+// demoLoss is m's mean loss, in nats a token, on the first n tokens of each demo document.
+func demoLoss(ctx context.Context, m *model.Model, n int) (float64, int, error) {
+	var sum float64
+	var count int
+	err := fs.WalkDir(demo.Docs, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(demo.Docs, p)
+		if err != nil {
+			return err
+		}
+		toks := m.Tokenizer.Encode(string(b), false)
+		toks = toks[:min(len(toks), n)]
+		st := m.NewState(len(toks))
+		for i := 0; i+1 < len(toks); i++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			logits, err := m.Forward(st, toks[i:i+1], nil)
+			if err != nil {
+				return err
+			}
+			sum += nll(logits, toks[i+1])
+			count++
+		}
+		return nil
+	})
+	if count == 0 {
+		return 0, 0, err
+	}
+	return sum / float64(count), count, err
+}
+
+// nll is −log softmax(logits)[y].
+func nll(logits []float32, y int) float64 {
+	mx := logits[0]
+	for _, v := range logits {
+		mx = max(mx, v)
+	}
+	var z float64
+	for _, v := range logits {
+		z += math.Exp(float64(v - mx))
+	}
+	return math.Log(z) - float64(logits[y]-mx)
 }

@@ -20,6 +20,9 @@ type Recipe struct {
 	TokDocs int    `json:"tok_docs"` // corpus documents the tokenizer learns from
 	// WholeHan keeps the common Chinese characters (corpus.CommonHan) whole tokens.
 	WholeHan bool `json:"whole_han"`
+	// MaxHan is the most Chinese characters one token may hold (0: no limit). The corpus
+	// repeats its sentences, and without a limit BPE learns whole clauses as tokens.
+	MaxHan int `json:"max_han,omitempty"`
 
 	Dim     int     `json:"dim"`
 	Layers  int     `json:"layers"`
@@ -43,10 +46,15 @@ type Recipe struct {
 	// AnswersOnly learns only the answer of a reading or lookup example, not its passages and
 	// question, so that the few answer tokens are not drowned by the prompt's many.
 	AnswersOnly bool `json:"answers_only"`
-	// Drill is the number of copy drills (see drills) mixed into the first training. The
-	// default recipe has none: 4,000 of them among its sequences left the model copying no
-	// better than chance, since a drill's few learned tokens weigh little in a step's mean loss.
+	// Drill is the number of copy drills (see drills) mixed into the first training. On their
+	// own they teach a model nothing (a drill's few learned tokens weigh little in a step's mean
+	// loss, and no run formed the heads that copy); with CopyHeads they keep rewarding the
+	// wired heads, which text alone lets fade.
 	Drill int `json:"drill,omitempty"`
+	// CopyHeads starts the first two layers with a previous-token head and an induction head
+	// built by hand (see copyheads.go), so that the model copies from its context from the
+	// first step instead of having to discover how.
+	CopyHeads bool `json:"copy_heads,omitempty"`
 
 	// Then continues training, phase after phase, from the weights the phase before left.
 	Then []Phase `json:"then,omitempty"`
@@ -68,10 +76,10 @@ type Phase struct {
 // output layer's work on them).
 func DefaultRecipe() Recipe {
 	return Recipe{
-		Seed: 20261129, Corpus: corpus.Version, Vocab: 8192, TokDocs: 20000, WholeHan: true,
-		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 10000,
+		Seed: 20261129, Corpus: corpus.Version, Vocab: 8192, TokDocs: 20000, WholeHan: true, MaxHan: 2,
+		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 1e6, CopyHeads: true, Drill: 4000,
 		SeqLen: 1024, Tokens: 6_000_000, ValTokens: 30_000, Batch: 8,
-		LR: 2e-3, Warmup: 30, MinLR: 0.1, Decay: 0.01, AnswersOnly: true,
+		LR: 1e-3, Warmup: 150, MinLR: 0.1, Decay: 0.01, AnswersOnly: true,
 		Mix: [5]float64{0.15, 0.05, 0.30, 0.10, 0.40},
 	}
 }
@@ -81,8 +89,8 @@ func (r Recipe) Validate() error {
 	switch {
 	case r.Corpus != corpus.Version:
 		return tutor.Errorf(tutor.EINVALID, "the recipe needs corpus %q but this build generates %q", r.Corpus, corpus.Version)
-	case r.Vocab < 300 || r.TokDocs <= 0:
-		return tutor.Errorf(tutor.EINVALID, "vocab must be at least 300 and tok_docs positive")
+	case r.Vocab < 300 || r.TokDocs <= 0 || r.MaxHan < 0:
+		return tutor.Errorf(tutor.EINVALID, "vocab must be at least 300, tok_docs positive and max_han not negative")
 	case r.Heads <= 0 || r.Dim%r.Heads != 0:
 		return tutor.Errorf(tutor.EINVALID, "dim %d is not divisible into %d heads", r.Dim, r.Heads)
 	case r.SeqLen < 8 || r.SeqLen > r.Context:
@@ -107,6 +115,11 @@ func (r Recipe) Validate() error {
 		}
 		if p.Tokens < int64(r.SeqLen) || sum == 0 || p.LR <= 0 || p.Warmup < 0 {
 			return tutor.Errorf(tutor.EINVALID, "then[%d]: tokens must cover a sequence, the mix must not be empty and lr must be positive", i)
+		}
+	}
+	if r.CopyHeads {
+		if err := copyHeadsFit(r.Shape()); err != nil {
+			return err
 		}
 	}
 	return r.Shape().Validate()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"tutor/model/tokenizer"
 
 	"tutor"
 	"tutor/demo/corpus"
@@ -77,7 +78,13 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 	if err != nil {
 		return res, err
 	}
-	w := Init(r)
+	var controls []int
+	for id, t := range v.Types {
+		if t == tokenizer.TypeControl {
+			controls = append(controls, id)
+		}
+	}
+	w := Init(r, controls...)
 	for i, ph := range r.plan() {
 		if err := report(Progress{Stage: StageData, Phase: i}); err != nil {
 			return res, err

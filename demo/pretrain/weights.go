@@ -18,7 +18,7 @@ import (
 // Init returns the recipe's model with random weights: normal with deviation 0.02, output
 // projections of each block scaled down by √(2·layers) as in GPT-2, norms at 1. The output
 // layer shares the token embeddings.
-func Init(r Recipe) *finetune.Weights {
+func Init(r Recipe, controls ...int) *finetune.Weights {
 	w := finetune.NewWeights(r.Shape(), true)
 	w.Arch = "llama"
 	rng := rand.New(rand.NewPCG(r.Seed, 0x1417))
@@ -47,6 +47,9 @@ func Init(r Recipe) *finetune.Weights {
 		normal(l.Wdown, proj)
 	}
 	ones(w.OutNorm)
+	if r.CopyHeads {
+		wireCopyHeads(w, rng, controls)
+	}
 	return w
 }
 
