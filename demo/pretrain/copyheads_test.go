@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"tutor/model"
-	"tutor/model/tokenizer"
 )
 
 // copyLoss writes the recipe's freshly initialised model as GGUF, loads it with model/ (the
@@ -17,14 +16,8 @@ func copyLoss(t *testing.T, r Recipe, n int) (first, repeat float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var controls []int
-	for id, ty := range v.Types {
-		if ty == tokenizer.TypeControl {
-			controls = append(controls, id)
-		}
-	}
 	path := filepath.Join(t.TempDir(), "init.gguf")
-	if err := WriteGGUF(path, Init(r, controls...), v, r, true); err != nil {
+	if err := WriteGGUF(path, Init(r, controlTokens(v)...), v, r, true); err != nil {
 		t.Fatal(err)
 	}
 	m, err := model.Load(path)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"tutor/model/tokenizer"
 
 	"tutor"
 	"tutor/demo/corpus"
 	"tutor/finetune"
+	"tutor/model/tokenizer"
 )
 
 // Stage names what Run is doing, for progress reports.
@@ -78,13 +78,7 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 	if err != nil {
 		return res, err
 	}
-	var controls []int
-	for id, t := range v.Types {
-		if t == tokenizer.TypeControl {
-			controls = append(controls, id)
-		}
-	}
-	w := Init(r, controls...)
+	w := Init(r, controlTokens(v)...)
 	for i, ph := range r.plan() {
 		if err := report(Progress{Stage: StageData, Phase: i}); err != nil {
 			return res, err
@@ -149,4 +143,15 @@ func Snapshot(ctx context.Context, r Recipe, dir string, f32 bool) (path string,
 	}
 	path = filepath.Join(dir, "snapshot.gguf")
 	return path, phase, step, WriteGGUF(path, w, v, r, f32)
+}
+
+// controlTokens is the ids of v's control tokens (end of text, start and end of a turn).
+func controlTokens(v tokenizer.Vocab) []int {
+	var ids []int
+	for id, t := range v.Types {
+		if t == tokenizer.TypeControl {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

@@ -17,7 +17,9 @@ import (
 
 // Init returns the recipe's model with random weights: normal with deviation 0.02, output
 // projections of each block scaled down by √(2·layers) as in GPT-2, norms at 1. The output
-// layer shares the token embeddings.
+// layer shares the token embeddings. With r.CopyHeads, the first two layers, the embeddings
+// and the final norm are then set to the copying circuit of copyheads.go, whose induction head
+// falls back on the control tokens given.
 func Init(r Recipe, controls ...int) *finetune.Weights {
 	w := finetune.NewWeights(r.Shape(), true)
 	w.Arch = "llama"
