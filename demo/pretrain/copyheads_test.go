@@ -30,21 +30,17 @@ func copyLoss(t *testing.T, r Recipe, n int) (first, repeat float64) {
 		toks = append(toks, 300+rng.IntN(4000)) // learned merges, not control or unused tokens
 	}
 	toks = append(toks, toks[1:]...)
-	st := m.NewState(len(toks))
-	for pos := 0; pos+1 < len(toks); pos++ {
-		row, err := m.Forward(st, toks[pos:pos+1], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pos == 0 {
-			continue
-		}
-		nll := nll(row, toks[pos+1])
-		if pos < n {
-			first += nll / float64(n-1)
-		} else if pos > n {
-			repeat += nll / float64(n-1)
-		}
+	losses, err := tokenLosses(t.Context(), m, toks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// losses[i] predicts toks[i+1]: the first run is predicted at 1…n−1 (position 0 holds
+	// the end-of-text token), its repeat at n+1…2n−1.
+	for _, l := range losses[1:n] {
+		first += l / float64(n-1)
+	}
+	for _, l := range losses[n+1:] {
+		repeat += l / float64(n-1)
 	}
 	return first, repeat
 }

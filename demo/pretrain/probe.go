@@ -128,25 +128,35 @@ func demoLoss(ctx context.Context, m *model.Model, n int) (float64, int, error) 
 			return err
 		}
 		toks := m.Tokenizer.Encode(string(b), false)
-		toks = toks[:min(len(toks), n)]
-		st := m.NewState(len(toks))
-		for i := 0; i+1 < len(toks); i++ {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			logits, err := m.Forward(st, toks[i:i+1], nil)
-			if err != nil {
-				return err
-			}
-			sum += nll(logits, toks[i+1])
-			count++
+		losses, err := tokenLosses(ctx, m, toks[:min(len(toks), n)])
+		for _, l := range losses {
+			sum += l
 		}
-		return nil
+		count += len(losses)
+		return err
 	})
 	if count == 0 {
 		return 0, 0, err
 	}
 	return sum / float64(count), count, err
+}
+
+// tokenLosses feeds toks to m one at a time and returns the loss of each next token: element
+// i is −log p(toks[i+1] | toks[:i+1]).
+func tokenLosses(ctx context.Context, m *model.Model, toks []int) ([]float64, error) {
+	st := m.NewState(len(toks))
+	var out []float64
+	for i := 0; i+1 < len(toks); i++ {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		logits, err := m.Forward(st, toks[i:i+1], nil)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, nll(logits, toks[i+1]))
+	}
+	return out, nil
 }
 
 // nll is −log softmax(logits)[y].
