@@ -14,7 +14,7 @@ import (
 
 // Version identifies the generator; a change to any template or list changes it, so a model's
 // recipe (recorded in its GGUF metadata) names the corpus it was trained on.
-const Version = "corpus-4"
+const Version = "corpus-5"
 
 // Kind is what a document teaches.
 type Kind string

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"tutor/llm"
 )
@@ -156,7 +157,7 @@ func TestPromptAndRefusalAreInjected(t *testing.T) {
 	}
 }
 
-func TestLookupQuotesTheSentenceOfTheQuestion(t *testing.T) {
+func TestLookupQuotesFromTheQuestionsPhrase(t *testing.T) {
 	var passages []Passage
 	var question string
 	g := New(Options{Seed: 5, Mix: [5]float64{0, 0, 0, 0, 1}, Prompt: func(ps []Passage, q, lang string) []llm.Message {
@@ -185,6 +186,14 @@ func TestLookupQuotesTheSentenceOfTheQuestion(t *testing.T) {
 		claim := strings.TrimSuffix(answer, m[0])
 		if n < 1 || n > len(passages) || !strings.Contains(passages[n-1].Text, claim) {
 			t.Fatalf("answer %q (question %q) is not a sentence of passage [%d] of %d", answer, question, n, len(passages))
+		}
+		// the answer starts where the question's words stand in the passage
+		start := strings.Fields(claim)[0]
+		if d.Lang == "zh" {
+			start = string([]rune(claim)[:2])
+		}
+		if !strings.Contains(question, strings.TrimFunc(start, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })) {
+			t.Fatalf("answer %q does not start with words of the question %q", answer, question)
 		}
 	}
 	if covered < 250 || covered > 350 {

@@ -9,8 +9,8 @@ import (
 )
 
 // lookup renders a reading example whose answer can be any sentence of the passages: the
-// question names a phrase of that sentence, and the answer quotes the sentence and cites its
-// passage. Where reading teaches the handbook topics, lookup teaches the skill underneath: find
+// question names a phrase of that sentence, and the answer quotes the sentence from that phrase
+// on and cites its passage. Where reading teaches the handbook topics, lookup teaches the skill underneath: find
 // the passage that shares the question's words and copy what it says. About a quarter of the
 // time the phrase comes from a passage that is not shown, and the reply is Options.NotCovered.
 func (g *Generator) lookup(lang string) Doc { return until(lang, g.tryLookup) }
@@ -62,7 +62,18 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	}
 	reply := g.o.NotCovered(lang)
 	if covered {
-		reply = answer + " [" + strconv.Itoa(from+1) + "]"
+		// The answer goes from the first of the question's phrases to the end of its sentence:
+		// a model finds where the question's words stand in a passage and copies on from
+		// there, which the heads that copy can do, where going back to the start of the
+		// sentence is a step further that a small model does not learn.
+		at := len(answer)
+		for _, p := range phrases {
+			at = min(at, phraseIndex(answer, p, lang))
+		}
+		if at == len(answer) {
+			return Doc{}, false
+		}
+		reply = answer[at:] + " [" + strconv.Itoa(from+1) + "]"
 	}
 	msgs := g.o.Prompt(passages, g.lookupQuestion(phrases, lang), lang)
 	return Doc{Kind: Lookup, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
@@ -149,6 +160,23 @@ func (g *Generator) phrase(sentence, lang string, short bool) string {
 var functionWords = map[string]bool{"that": true, "with": true, "from": true, "this": true, "they": true, "have": true,
 	"will": true, "when": true, "what": true, "which": true, "their": true, "there": true, "into": true, "than": true,
 	"also": true, "only": true, "must": true, "should": true, "every": true, "each": true, "about": true}
+
+// phraseIndex is where phrase first stands in sentence: anywhere in Chinese, at the start of a
+// word in English. It is len(sentence) when it does not.
+func phraseIndex(sentence, phrase, lang string) int {
+	for at := 0; at < len(sentence); {
+		i := strings.Index(sentence[at:], phrase)
+		if i < 0 {
+			break
+		}
+		i += at
+		if lang == "zh" || i == 0 || !unicode.IsLetter(rune(sentence[i-1])) && !unicode.IsDigit(rune(sentence[i-1])) {
+			return i
+		}
+		at = i + 1
+	}
+	return len(sentence)
+}
 
 // sentences splits text into its sentences (at . ! ? 。！？； and line breaks), keeping those
 // long enough to be worth asking about.

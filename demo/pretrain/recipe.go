@@ -80,7 +80,7 @@ func DefaultRecipe() Recipe {
 		Dim: 256, Layers: 6, Heads: 4, KVHeads: 2, FFN: 768, Context: 2048, Theta: 1e6, CopyHeads: true, Drill: 4000,
 		SeqLen: 1024, Tokens: 6_000_000, ValTokens: 30_000, Batch: 8,
 		LR: 1e-3, Warmup: 150, MinLR: 0.1, Decay: 0.01, AnswersOnly: true,
-		Mix: [5]float64{0.15, 0.05, 0.30, 0.10, 0.40},
+		Mix: [5]float64{0.15, 0.05, 0.15, 0.10, 0.55},
 	}
 }
 
