@@ -20,7 +20,9 @@ type Results interface {
 }
 
 // AnswerCache keeps answers by (variant key, item key) across runs, so a rerun of an unchanged
-// variant over an unchanged question does not ask the model again.
+// variant over an unchanged question does not ask the model again. For a variant with
+// retrieval the item key names the retrieved passages too: an answer is reused only when the
+// question got the same passages.
 type AnswerCache interface {
 	CachedAnswer(ctx context.Context, variantKey, itemKey string) (Answer, bool, error)
 	CacheAnswer(ctx context.Context, variantKey, itemKey string, a Answer) error
@@ -174,30 +176,37 @@ func runOne(ctx context.Context, cfg Config, sc *scorer, t task) (Result, error)
 	r := Result{Variant: t.variant.Name, Item: t.item.ID, Category: t.item.Category, Language: t.item.Language}
 	vkey, ikey := t.variant.Key(), itemKey(t.item)
 	var (
+		ps    []Passage
 		a     Answer
 		found bool
 		err   error
 	)
-	if cfg.Cache != nil {
+	if t.variant.RAG() {
+		// retrieved first: the passages are part of what an answer is reused for
+		if ps, err = t.variant.retrieve(ctx, t.item); err == nil {
+			ikey += "+" + passagesKey(ps)
+		}
+	}
+	if err == nil && cfg.Cache != nil {
 		if a, found, err = cfg.Cache.CachedAnswer(ctx, vkey, ikey); err != nil {
 			return r, err
 		}
 	}
-	if !found {
-		a, err = t.variant.ask(ctx, t.item)
-		if err != nil {
-			if ctx.Err() != nil {
-				return r, context.Cause(ctx)
-			}
-			r.Error = fmt.Sprintf("%s: %v", t.variant.Name, err)
-			var te *tutor.Error
-			if errors.As(err, &te) {
-				r.Error = fmt.Sprintf("%s: %s", t.variant.Name, te.Message)
-			}
-		} else if cfg.Cache != nil {
+	if err == nil && !found {
+		if a, err = t.variant.answer(ctx, t.item, ps); err == nil && cfg.Cache != nil {
 			if err := cfg.Cache.CacheAnswer(ctx, vkey, ikey, a); err != nil {
 				return r, err
 			}
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return r, context.Cause(ctx)
+		}
+		r.Error = fmt.Sprintf("%s: %v", t.variant.Name, err)
+		var te *tutor.Error
+		if errors.As(err, &te) {
+			r.Error = fmt.Sprintf("%s: %s", t.variant.Name, te.Message)
 		}
 	}
 	r.Answer, r.Cached = a, found

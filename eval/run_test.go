@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"tutor/llm"
 )
 
@@ -168,6 +170,42 @@ func TestRunResumesAndCaches(t *testing.T) {
 	if gen.calls.Load() != calls+2 {
 		t.Fatalf("changed options reused the cache")
 	}
+}
+
+// TestRunCachesAnswersByPassages: a variant with retrieval reuses a cached answer only when the
+// question got the same passages, as after documents were added or re-indexed it does not.
+func TestRunCachesAnswersByPassages(t *testing.T) {
+	s := mustSuite(t)
+	gen := &oracle{suite: s}
+	cache := &memCache{}
+	p1 := []Passage{{Source: "okr-guide-en.md", Heading: []string{"Scoring"}, Text: "OKRs are scored from 0 to 1."}}
+	p2 := []Passage{{Source: "okr-guide-en.md", Heading: []string{"Scoring"}, Text: "A score of 0.7 counts as achieved."}}
+	p3 := []Passage{{Source: "okr-guide-en.md", Heading: []string{"Grading"}, Text: p2[0].Text}}
+	passages := p1
+	v := []Variant{{Name: "v+rag", Generator: gen,
+		Retrieve: func(context.Context, string) ([]Passage, error) { return passages, nil }}}
+	run := func(what string, want []Passage, asked int64, cached bool) {
+		t.Helper()
+		calls := gen.calls.Load()
+		results, err := Run(context.Background(), Config{Suite: s, Variants: v, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := gen.calls.Load() - calls; got != asked {
+			t.Errorf("%s: asked %d questions, want %d", what, got, asked)
+		}
+		for _, r := range results {
+			if r.Cached != cached || r.Error != "" || !cmp.Equal(r.Answer.Passages, want) {
+				t.Errorf("%s: %s cached %v, error %q, passages %v; want cached %v with %v", what, r.Item, r.Cached, r.Error, r.Answer.Passages, cached, want)
+			}
+		}
+	}
+	run("first run", p1, 2, false)
+	passages = p2
+	run("other passages", p2, 2, false)
+	run("the same passages again", p2, 0, true)
+	passages = p3
+	run("other headings", p3, 2, false)
 }
 
 // scriptedJudge replies with a fixed text, or by a function of the prompt.

@@ -118,16 +118,32 @@ type Answer struct {
 	TokensPerSecond  float64       `json:"tokens_per_s"`
 }
 
-// ask sends item it to v and returns its answer.
-func (v Variant) ask(ctx context.Context, it Item) (Answer, error) {
-	var a Answer
-	if v.Retrieve != nil {
-		ps, err := v.Retrieve(ctx, it.Question)
-		if err != nil {
-			return a, fmt.Errorf("retrieve: %w", err)
-		}
-		a.Passages = ps
+// retrieve returns the passages of item it when v has retrieval, none otherwise.
+func (v Variant) retrieve(ctx context.Context, it Item) ([]Passage, error) {
+	if v.Retrieve == nil {
+		return nil, nil
 	}
+	ps, err := v.Retrieve(ctx, it.Question)
+	if err != nil {
+		return nil, fmt.Errorf("retrieve: %w", err)
+	}
+	return ps, nil
+}
+
+// passagesKey identifies the passages a question was asked with, so that an answer is reused
+// from the cache only for the same passages: not after documents were added or re-indexed,
+// nor when a different number of passages was asked for.
+func passagesKey(ps []Passage) string {
+	h := sha256.New()
+	for _, p := range ps {
+		fmt.Fprintf(h, "%q %q %q\n", p.Source, p.Heading, p.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// answer sends item it with its passages (none without retrieval) to v and returns its answer.
+func (v Variant) answer(ctx context.Context, it Item, passages []Passage) (Answer, error) {
+	a := Answer{Passages: passages}
 	prompt := v.Prompt
 	if prompt == nil {
 		prompt = DefaultPrompt
