@@ -195,3 +195,14 @@ func CheckSpecs(req Request) error {
 	}
 	return nil
 }
+
+// UsesRAG reports whether any of a request's variants retrieves passages (+rag). A spec that
+// does not parse counts as none; [CheckSpecs] reports it.
+func UsesRAG(req Request) bool {
+	for _, s := range req.Variants {
+		if p, err := parseSpec(s, req.Model, req.Adapter); err == nil && p.rag {
+			return true
+		}
+	}
+	return false
+}

@@ -69,3 +69,19 @@ func TestDefaultPromptAsksAsCompareDoes(t *testing.T) {
 		t.Errorf("prompt with passages %+v", got)
 	}
 }
+
+func TestUsesRAG(t *testing.T) {
+	for _, tc := range []struct {
+		variants []string
+		want     bool
+	}{
+		{[]string{"base", "ollama:qwen"}, false},
+		{[]string{"base", "base+rag"}, true},
+		{[]string{"mine=openai:q@http://127.0.0.1:9/v1+rag"}, true},
+		{[]string{"gpt+rag"}, false}, // not a variant: CheckSpecs refuses it
+	} {
+		if got := UsesRAG(Request{Variants: tc.variants, Model: "m.gguf"}); got != tc.want {
+			t.Errorf("UsesRAG(%q) = %v, want %v", tc.variants, got, tc.want)
+		}
+	}
+}

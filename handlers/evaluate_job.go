@@ -73,6 +73,11 @@ func EvalJob(d EvalDeps) jobs.Handler {
 				return tutor.Wrap(err, tutor.EINVALID, "evaluation job checkpoint")
 			}
 		}
+		if eval.UsesRAG(req) && d.RAG != nil {
+			if err := indexReady(ctx, d.RAG); err != nil {
+				return err
+			}
+		}
 		b, err := d.Backends(req.Passages)
 		if err != nil {
 			return err
@@ -111,6 +116,24 @@ func EvalJob(d EvalDeps) jobs.Handler {
 		return progress(jobs.Progress{Step: int64(n), Total: int64(n), Result: raw,
 			Log: fmt.Sprintf("run %d done: passed %s", run.ID, strings.Join(line, ", "))})
 	}}
+}
+
+// indexReady refuses to evaluate +rag variants over an index that is empty or still indexing:
+// their answers would be measured with too few passages, or none.
+func indexReady(ctx context.Context, ix *rag.Index) error {
+	n, err := ix.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return tutor.Errorf(tutor.EINVALID, "1 document is still being indexed: start the evaluation of +rag variants when its indexing job is done")
+	} else if n > 1 {
+		return tutor.Errorf(tutor.EINVALID, "%d documents are still being indexed: start the evaluation of +rag variants when their indexing job is done", n)
+	}
+	if ix.Chunks() == 0 {
+		return tutor.Errorf(tutor.EINVALID, "the document index is empty, so +rag variants would retrieve no passages: add documents with `tutor ingest PATH` or on the Documents page")
+	}
+	return nil
 }
 
 // ragRetriever searches the document index for the passages of a question.

@@ -38,14 +38,20 @@ func evalWorkspace(t *testing.T) (dir, modelPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ingestDemoDocs(t, ix)
+	return dir, modelPath
+}
+
+// ingestDemoDocs adds the demo company's documents to ix and indexes them.
+func ingestDemoDocs(t *testing.T, ix *rag.Index) {
+	t.Helper()
 	names, _ := fs.Glob(demo.Docs, "*")
 	for _, n := range names {
 		data, _ := fs.ReadFile(demo.Docs, n)
-		if _, err := ix.Ingest(ctx, n, bytes.NewReader(data), int64(len(data))); err != nil {
+		if _, err := ix.Ingest(context.Background(), n, bytes.NewReader(data), int64(len(data))); err != nil {
 			t.Fatalf("ingest %s: %v", n, err)
 		}
 	}
-	return dir, modelPath
 }
 
 func runTutor(t *testing.T, args ...string) (code int, stdout, stderr string) {

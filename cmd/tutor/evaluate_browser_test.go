@@ -26,6 +26,7 @@ func TestBrowserEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, logs := startMain(t, cfg)
+	ingestDemoDocs(t, m.RAG) // base+rag refuses an empty index
 	problems := watchProblems(bctx)
 	ctx, cancel := context.WithTimeout(bctx, 4*time.Minute)
 	defer cancel()
