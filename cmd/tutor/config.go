@@ -89,7 +89,7 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.ServeQueue, err = positive(v); return err }},
 		{"TUTOR_SERVE_BATCH", "serve-batch", "false", "built-in generations running at once on one base share each decoding step (continuous batching; same text)",
 			func(c *Config, v string) (err error) { c.ServeBatch, err = strconv.ParseBool(v); return err }},
-		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start",
+		{"TUTOR_DEMO_DOCS", "demo-docs", "true", "load the demo company's documents into a new workspace on its first start or its first evaluation of a +rag variant",
 			func(c *Config, v string) (err error) { c.DemoDocs, err = strconv.ParseBool(v); return err }},
 		{"TUTOR_DEMO_MODEL", "demo-model", "true", "put the demo base model (tutor-demo) into a new workspace's models folder on its first start",
 			func(c *Config, v string) (err error) { c.DemoModel, err = strconv.ParseBool(v); return err }},

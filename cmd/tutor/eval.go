@@ -20,6 +20,8 @@ func evalCommand() command {
 }
 
 // evalRun handles `tutor eval --suite S --variants a,b [--format F] [--fail-under m=v]`.
+// With a +rag variant, a workspace that never had the demo company's documents gets them
+// first, and documents waiting to be indexed are indexed before the run starts.
 // Exit codes: 0 every bar met, 1 a bar missed or the run failed, 2 bad flags or suite.
 func evalRun(ctx context.Context, env *Env, args []string) error {
 	fs := env.FlagSet("eval")
@@ -71,7 +73,12 @@ func evalRun(ctx context.Context, env *Env, args []string) error {
 	// the progress bar goes to stderr so that stdout holds only the report
 	progressEnv := *env
 	progressEnv.Stdout = env.Stderr
-	j, err := runJob(ctx, &progressEnv, handlers.EvalJobKind, "Evaluate "+req.Suite, req)
+	var before func(context.Context, *Main) error
+	if eval.UsesRAG(req) {
+		// a fresh workspace gets the demo company's documents, as the app's first start gives them
+		before = func(ctx context.Context, m *Main) error { return m.indexDemoDocs(ctx, progressEnv.Stdout) }
+	}
+	j, err := runJobAfter(ctx, &progressEnv, before, handlers.EvalJobKind, "Evaluate "+req.Suite, req)
 	if err != nil {
 		return err
 	}

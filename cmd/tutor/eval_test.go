@@ -167,3 +167,44 @@ func TestEvalBadInput(t *testing.T) {
 		}
 	}
 }
+
+const okrSuite = `{"id":"okr-cell5-zh","question":"OKR 九宫格的第5格填写什么？季度初推荐填几分？","reference":"第5格（正中）是信心指数，季度初的推荐值是5分。","category":"fact","source":"okr-nine-grid.md","language":"zh"}
+`
+
+// TestEvalRAGOnAFreshWorkspace: tutor eval of a +rag variant gives a new workspace the demo
+// company's documents, indexed, as the app's first start does, so its answers are given with
+// passages; with the demo documents turned off, the empty index is an error that says what to do.
+func TestEvalRAGOnAFreshWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	modelPath, suite := filepath.Join(dir, "tiny.gguf"), filepath.Join(dir, "okr.jsonl")
+	if err := testmodel.Write(modelPath, testmodel.Options{Arch: "qwen2", Context: 8192, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(suite, []byte(okrSuite), 0o644)
+	args := []string{"eval", "-model", modelPath, "-suite", suite, "-variants", "base+rag", "-max-tokens", "4", "-passages", "2", "-format", "json"}
+
+	code, out, stderr := runCLI(t, map[string]string{"TUTOR_DATA": filepath.Join(dir, "fresh")}, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r eval.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("JSON report: %v\n%s", err, out)
+	}
+	if len(r.Items) != 1 || len(r.Items[0].Results) != 1 {
+		t.Fatalf("report: %+v", r)
+	}
+	res := r.Items[0].Results[0]
+	sources := map[string]bool{}
+	for _, p := range res.Answer.Passages {
+		sources[p.Source] = true
+	}
+	if res.Error != "" || !sources["okr-nine-grid.md"] {
+		t.Errorf("base+rag answered with passages from %v (error %q), want okr-nine-grid.md among them", sources, res.Error)
+	}
+
+	code, _, stderr = runCLI(t, map[string]string{"TUTOR_DATA": filepath.Join(dir, "empty"), "TUTOR_DEMO_DOCS": "false"}, args...)
+	if code != 1 || !strings.Contains(stderr, "the document index is empty") || !strings.Contains(stderr, "tutor ingest PATH") {
+		t.Errorf("+rag with no documents: exit %d, %s", code, stderr)
+	}
+}

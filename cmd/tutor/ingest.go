@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -11,6 +12,7 @@ import (
 	"tutor/handlers"
 	"tutor/llm"
 	"tutor/rag"
+	"tutor/store"
 )
 
 func ingestCommand() command {
@@ -132,28 +134,55 @@ func (m *Main) openRAG(ctx context.Context) error {
 	return nil
 }
 
-// loadDemoDocs adds the demo company's documents to a workspace on its first start and
-// queues their indexing (unless Config.DemoDocs is off); later starts, even after the
-// documents were deleted, do not add them again.
-// Documents left pending by an interrupted start are queued again.
+// loadDemoDocs adds the demo company's documents to a workspace on its first start (see
+// [Main.addDemoDocs]) and queues their indexing. Documents left pending by an interrupted
+// start are queued again.
 func (m *Main) loadDemoDocs(ctx context.Context) error {
+	if err := m.addDemoDocs(ctx); err != nil {
+		return err
+	}
+	_, err := m.queueIndexing(ctx, "system")
+	return err
+}
+
+// indexDemoDocs is loadDemoDocs for a command that needs the documents searchable before it
+// goes on: it follows their indexing to its end, with a progress bar on w.
+func (m *Main) indexDemoDocs(ctx context.Context, w io.Writer) error {
+	if err := m.addDemoDocs(ctx); err != nil {
+		return err
+	}
+	j, err := m.queueIndexing(ctx, "cli")
+	if err != nil || j == nil {
+		return err
+	}
+	_, err = m.Jobs.Follow(ctx, j.ID, w)
+	return err
+}
+
+// addDemoDocs adds the demo company's documents to a workspace that never had them (unless
+// Config.DemoDocs is off); later, even after the documents were deleted, it does not add them
+// again.
+func (m *Main) addDemoDocs(ctx context.Context) error {
 	_, loaded, err := m.Store.Setting(ctx, "demo_docs_loaded")
+	if err != nil || loaded || !m.Config.DemoDocs {
+		return err
+	}
+	docs, err := m.RAG.AddFS(ctx, demo.Docs, "demo")
 	if err != nil {
 		return err
 	}
-	if !loaded && m.Config.DemoDocs {
-		docs, err := m.RAG.AddFS(ctx, demo.Docs, "demo")
-		if err != nil {
-			return err
-		}
-		if err := m.Store.SetSetting(ctx, "demo_docs_loaded", "1"); err != nil {
-			return err
-		}
-		m.Log.Info("added the demo company's documents", "count", len(docs))
-	}
-	if n, err := m.RAG.Pending(ctx); err != nil || n == 0 {
+	if err := m.Store.SetSetting(ctx, "demo_docs_loaded", "1"); err != nil {
 		return err
 	}
-	_, err = m.Jobs.Submit(ctx, handlers.IndexJobKind, "Index documents", handlers.IndexParams{}, "system")
-	return err
+	m.Log.Info("added the demo company's documents", "count", len(docs))
+	return nil
+}
+
+// queueIndexing submits an indexing job when documents are waiting to be indexed; it returns
+// nil when none are.
+func (m *Main) queueIndexing(ctx context.Context, by string) (*store.Job, error) {
+	if n, err := m.RAG.Pending(ctx); err != nil || n == 0 {
+		return nil, err
+	}
+	return m.Jobs.Submit(ctx, handlers.IndexJobKind, "Index documents", handlers.IndexParams{}, by)
 }
