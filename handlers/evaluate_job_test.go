@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +90,26 @@ func TestEvalJobNeedsAnIndexedIndex(t *testing.T) {
 	results, err := eval.NewDB(s.DB()).RunResults(res.RunID).Results(ctx)
 	if err != nil || len(results) != 1 || len(results[0].Answer.Passages) == 0 || results[0].Answer.Passages[0].Source != "travel.md" {
 		t.Fatalf("results of run %d: %+v, %v", res.RunID, results, err)
+	}
+}
+
+// TestEvaluateFormNeedsAnIndexedIndex: the Evaluate page refuses +rag variants over an empty
+// document index with the form and the reason (422), and queues nothing; without retrieval the
+// same form queues its job.
+func TestEvaluateFormNeedsAnIndexedIndex(t *testing.T) {
+	a := newApp(t, Options{}, map[string]store.Role{"eve": store.RoleEngineer})
+	a.Jobs.Register(EvalJobKind, EvalJob(EvalDeps{Store: a.Store, RAG: a.H.RAG, Builtin: builtin.New(builtin.Options{})}))
+	b := a.signedIn("eve")
+	form := url.Values{"suite": {eval.DemoSuite}, "model": {"tiny.gguf"}, "variant": {"base", "base+rag"}}
+	r := b.post("/evaluate", form)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "document index is empty") {
+		t.Fatalf("+rag over an empty index: %d %s", r.Status, r.Body)
+	}
+	if js, err := a.Store.Jobs(context.Background(), store.JobFilter{Kind: EvalJobKind}); err != nil || len(js) != 0 {
+		t.Fatalf("%d jobs queued (%v), want none", len(js), err)
+	}
+	form["variant"] = []string{"base"}
+	if r := b.post("/evaluate", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("base alone: %d %s", r.Status, r.Body)
 	}
 }

@@ -34,7 +34,14 @@ func (h *Handler) evaluateStart(c echo.Context) error {
 		if f.Suite != eval.DemoSuite {
 			return tutor.Errorf(tutor.EINVALID, "unknown suite %q", f.Suite)
 		}
-		return eval.CheckSpecs(req)
+		if err := eval.CheckSpecs(req); err != nil {
+			return err
+		}
+		if eval.UsesRAG(req) && h.RAG != nil {
+			// refused here, with the form, rather than on the job's page a moment later
+			return indexReady(ctx(c), h.RAG)
+		}
+		return nil
 	}()
 	if err != nil {
 		if tutor.ErrorCode(err) != tutor.EINVALID {
