@@ -9,10 +9,11 @@ import (
 )
 
 // lookup renders a reading example whose answer can be any sentence of the passages: the
-// question names a phrase of that sentence, and the answer quotes the sentence from that phrase
-// on and cites its passage. Where reading teaches the handbook topics, lookup teaches the skill underneath: find
-// the passage that shares the question's words and copy what it says. About a quarter of the
-// time the phrase comes from a passage that is not shown, and the reply is Options.NotCovered.
+// question names a phrase of that sentence, and the answer quotes the sentence from that
+// phrase on and cites its passage. Where reading teaches the handbook topics, lookup teaches
+// the skill underneath: find the passage that shares the question's words and copy what it
+// says. About a quarter of the time the phrase comes from a passage that is not shown, and the
+// reply is Options.NotCovered.
 func (g *Generator) lookup(lang string) Doc { return until(lang, g.tryLookup) }
 
 func (g *Generator) tryLookup(lang string) (Doc, bool) {
