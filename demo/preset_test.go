@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,9 +13,11 @@ import (
 	"tutor/finetune"
 )
 
-// TestPresetIsGroundedAndHeldOut: every pair parses, every number and code in an answer is
-// written in some demo document (except answers to requests to write something in the house
-// style, whose content is made up), and no question repeats one of the evaluation suite's.
+// TestPresetIsGroundedAndHeldOut: every pair parses, every answer is asked at least three
+// different ways (an adapter trained on one wording per answer recites it for that wording
+// only), every number and code in an answer is written in some demo document (except answers
+// to requests to write something in the house style, whose content is made up), and no
+// question repeats one of the evaluation suite's.
 func TestPresetIsGroundedAndHeldOut(t *testing.T) {
 	recs, err := finetune.ParseJSONL(bytes.NewReader(Preset), "preset.jsonl")
 	if err != nil {
@@ -44,17 +47,36 @@ func TestPresetIsGroundedAndHeldOut(t *testing.T) {
 		held[norm(it.Question)] = true
 	}
 	facts := regexp.MustCompile(`\d+(?:[.:,]\d+)*|[A-Z]{2,}-?\d+`)
+	madeUp := regexp.MustCompile(`^(写|帮|为|Write|Give|Name)`)
+	asked := map[string][]string{} // answer → its questions
+	var answers []string
 	for i, r := range recs {
 		q, a := r.Messages[0].Content, r.Messages[len(r.Messages)-1].Content
 		if held[norm(q)] {
 			t.Errorf("pair %d asks the suite's question %q", i+1, q)
 		}
-		if regexp.MustCompile(`^(写|帮|为|Write|Give|Name)`).MatchString(q) {
+		if asked[a] == nil {
+			answers = append(answers, a)
+		}
+		asked[a] = append(asked[a], q)
+	}
+	for _, a := range answers {
+		qs := asked[a]
+		distinct := map[string]bool{}
+		request := false
+		for _, q := range qs {
+			distinct[norm(q)] = true
+			request = request || madeUp.MatchString(q)
+		}
+		if len(distinct) < 3 {
+			t.Errorf("answer asked %d ways, want at least 3 (%q): %s", len(distinct), qs, a)
+		}
+		if request {
 			continue
 		}
 		for _, f := range facts.FindAllString(a, -1) {
-			if !strings.Contains(all, f) && !strings.Contains(q, f) {
-				t.Errorf("pair %d: %q in the answer is in no demo document: %s", i+1, f, a)
+			if !strings.Contains(all, f) && !slices.ContainsFunc(qs, func(q string) bool { return strings.Contains(q, f) }) {
+				t.Errorf("%q in the answer to %q is in no demo document: %s", f, qs[0], a)
 			}
 		}
 	}

@@ -87,11 +87,11 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 	teacher := fs.String("teacher", "", "with -generate-from: a GGUF file (built-in engine) or, with -ollama, an Ollama model")
 	genOut := fs.String("o", "qa.jsonl", "with -generate-from: the JSONL file to write")
 	perChunk := fs.Int("pairs", 3, "with -generate-from: pairs asked per passage")
-	preset := fs.String("preset", "", "demo: train on the demo company's question/answer pairs with the preset's settings (no -dataset)")
+	preset := fs.String("preset", "", "demo: train on the demo company's question/answer pairs with the preset's settings (no -dataset; -max-steps stops it early)")
 	cfg := finetune.DefaultTrainConfig()
 	targets := trainFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: tutor train [-base MODEL] -dataset FILE [flags], or tutor train -preset demo [-base MODEL]")
+		fmt.Fprintln(fs.Output(), "Usage: tutor train [-base MODEL] -dataset FILE [flags], or tutor train -preset demo [-base MODEL] [-max-steps N]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -157,7 +157,8 @@ func trainRun(ctx context.Context, env *Env, args []string) error {
 }
 
 // usePreset replaces cfg, targets and val by the named preset's settings; the dataset is the
-// preset's own, so neither -dataset nor a training setting may be given with it.
+// preset's own, so neither -dataset nor a training setting may be given with it, except
+// -max-steps, which stops the preset's run early for a quick trial.
 func usePreset(fs *flag.FlagSet, preset string, cfg *finetune.TrainConfig, targets *string, val *float64) error {
 	if preset != finetune.DemoPresetName {
 		return tutor.Errorf(tutor.EINVALID, "-preset %q: the only preset is %s", preset, finetune.DemoPresetName)
@@ -166,14 +167,16 @@ func usePreset(fs *flag.FlagSet, preset string, cfg *finetune.TrainConfig, targe
 	trainFlags(settings, &finetune.TrainConfig{})
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if settings.Lookup(f.Name) != nil || f.Name == "val" || f.Name == "dataset" {
+		if (settings.Lookup(f.Name) != nil && f.Name != "max-steps") || f.Name == "val" || f.Name == "dataset" {
 			if err == nil {
 				err = tutor.Errorf(tutor.EINVALID, "-%s cannot be combined with -preset, which sets the dataset and the training settings", f.Name)
 			}
 		}
 	})
 	var names []string
+	maxSteps := cfg.MaxSteps
 	*cfg, *val = finetune.DemoPresetConfig()
+	cfg.MaxSteps = maxSteps
 	for _, t := range cfg.LoRA.Targets {
 		names = append(names, string(t))
 	}

@@ -52,9 +52,10 @@ func TestTrainExportAndServe(t *testing.T) {
 	}
 }
 
-// TestTrainPreset trains with `tutor train -preset demo` on stories260K: the adapter is named
-// demo and trained with the preset's settings on its 220 pairs; a training setting given with
-// the preset, and an unknown preset, are refused.
+// TestTrainPreset trains with `tutor train -preset demo -max-steps 6` on stories260K: the
+// adapter is named demo and trained with the preset's settings on its 660 pairs, stopped after
+// 6 steps; any other training setting given with the preset, and an unknown preset, are
+// refused.
 func TestTrainPreset(t *testing.T) {
 	dir := t.TempDir()
 	src, err := os.ReadFile(testenv.Stories260K(t))
@@ -73,7 +74,7 @@ func TestTrainPreset(t *testing.T) {
 	if code, _, errOut := runCLI(t, env, "train", "-preset", "other", "-base", base); code == 0 || !strings.Contains(errOut, "the only preset is demo") {
 		t.Fatalf("unknown preset: exit %d %s", code, errOut)
 	}
-	code, out, errOut := runCLI(t, env, "train", "-preset", "demo", "-base", base)
+	code, out, errOut := runCLI(t, env, "train", "-preset", "demo", "-base", base, "-max-steps", "6")
 	if code != 0 || !strings.Contains(out, "adapter demo:") {
 		t.Fatalf("train -preset demo: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -82,7 +83,9 @@ func TestTrainPreset(t *testing.T) {
 	if err == nil {
 		err = json.Unmarshal(b, &ad)
 	}
-	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 220 {
+	want, _ := finetune.DemoPresetConfig()
+	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 660 ||
+		ad.Config.Epochs != want.Epochs || ad.Config.LearningRate != want.LearningRate || ad.Config.MaxSteps != 6 || ad.Steps != 6 {
 		t.Fatalf("demo adapter: %s %v", b, err)
 	}
 }
