@@ -7,6 +7,7 @@ package corpus
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"tutor/llm"
@@ -70,6 +71,17 @@ type Options struct {
 	// Chunk cuts a document into the passages retrieval would return; it must be the
 	// application's chunker. Nil uses SectionChunks.
 	Chunk func(doc, text string) []Passage
+	// Quote makes a reading or lookup answer quote the passage that holds it whole, as the
+	// prompt shows it: "[n] (source)" and its text. A small model copies a passage from its
+	// number on with the heads that copy, where starting at the right word in the passage is
+	// a choice it does not learn to make (its first answer token is what fails). The passage
+	// that answers is then first three times in five, as retrieval ranks it.
+	Quote bool
+	// Scramble is the share of quote examples (with Quote) whose passages have the words of
+	// each line shuffled (runs of one to three characters in Chinese) and whose documents have
+	// coined names. There the corpus's templates predict nothing and only copying does, which
+	// is what a model needs in a company's documents, whose text is new to it.
+	Scramble float64
 }
 
 // Generator yields an endless, reproducible sequence of documents.
@@ -173,4 +185,72 @@ func shuffled[T any](r *rand.Rand, xs []T) []T {
 	out := append([]T(nil), xs...)
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
+}
+
+// quote is passage n (1-based) of a reading example's prompt msgs as the prompt shows it, from
+// its number "[n] (" and source to the end of its text.
+func quote(msgs []llm.Message, n int, p Passage) (string, bool) {
+	user := msgs[len(msgs)-1].Content
+	i := strings.Index(user, "["+strconv.Itoa(n)+"] (")
+	if i < 0 {
+		return "", false
+	}
+	text := strings.TrimSpace(p.Text)
+	j := strings.Index(user[i:], text)
+	if j < 0 {
+		return "", false
+	}
+	return user[i : i+j+len(text)], true
+}
+
+// scramble returns ps with the words of each line in random order (a line's leading "- "
+// stays) and each document renamed to a coined file name, keeping the heading.
+func (g *Generator) scramble(ps []Passage, lang string) []Passage {
+	names := map[string]string{}
+	out := make([]Passage, len(ps))
+	for i, p := range ps {
+		doc, heading, _ := strings.Cut(p.Source, " — ")
+		if names[doc] == "" {
+			names[doc] = coinEn(g.rng) + "-" + coinEn(g.rng) + ".md"
+		}
+		out[i].Source = names[doc] + " — " + heading
+		lines := strings.Split(p.Text, "\n")
+		for j, line := range lines {
+			bullet := ""
+			if rest, ok := strings.CutPrefix(line, "- "); ok {
+				bullet, line = "- ", rest
+			}
+			var pieces []string
+			sep := " "
+			if lang == "zh" {
+				sep = ""
+				for rs := []rune(line); len(rs) > 0; {
+					n := min(len(rs), 1+g.rng.IntN(3))
+					pieces, rs = append(pieces, string(rs[:n])), rs[n:]
+				}
+			} else {
+				pieces = strings.Fields(line)
+			}
+			// A shuffle that puts words together into a demo company's term is drawn again;
+			// after a few tries the line keeps its order.
+			for range 4 {
+				if l := strings.Join(shuffled(g.rng, pieces), sep); FindDemoTerm(l) == "" {
+					line = l
+					break
+				}
+			}
+			lines[j] = bullet + line
+		}
+		out[i].Text = strings.Join(lines, "\n")
+	}
+	return out
+}
+
+// firstMostly is where the passage that answers stands among k: first three times in five, as
+// retrieval ranks the passage that holds the answer first most of the time; otherwise anywhere.
+func (g *Generator) firstMostly(k int) int {
+	if g.rng.IntN(5) < 3 {
+		return 0
+	}
+	return g.rng.IntN(k)
 }

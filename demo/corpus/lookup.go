@@ -21,6 +21,9 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	pool := g.o.Chunk(c.handbookName(lang), g.renderHandbook(c, lang))
 	pool = append(pool, g.o.Chunk(other.handbookName(lang), g.otherDocument(other, lang))...)
 	pool = shuffled(g.rng, pool)
+	if g.o.Quote && g.rng.Float64() < g.o.Scramble {
+		pool = g.scramble(pool, lang)
+	}
 	k := 2 + g.rng.IntN(4) // two to five passages: short examples are many examples
 	if len(pool) < k+1 {
 		return Doc{}, false
@@ -28,6 +31,9 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 	passages, hidden := pool[:k], pool[k]
 	covered := g.rng.IntN(4) != 0
 	from := g.rng.IntN(k)
+	if g.o.Quote {
+		from = g.firstMostly(k)
+	}
 	src := passages[from].Text
 	if !covered {
 		src = hidden.Text
@@ -77,6 +83,12 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 		reply = answer[at:] + " [" + strconv.Itoa(from+1) + "]"
 	}
 	msgs := g.o.Prompt(passages, g.lookupQuestion(phrases, lang), lang)
+	if g.o.Quote && covered {
+		var ok bool
+		if reply, ok = quote(msgs, from+1, passages[from]); !ok {
+			return Doc{}, false
+		}
+	}
 	return Doc{Kind: Lookup, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
 }
 

@@ -63,19 +63,31 @@ func (g *Generator) tryReading(lang string) (Doc, bool) {
 	}
 	passages := shuffled(g.rng, pool)[:min(len(pool), k)]
 	reply := g.o.NotCovered(lang)
+	at, ok := 0, true
 	if covered {
-		at := g.rng.IntN(len(passages) + 1)
+		at = g.rng.IntN(len(passages) + 1)
+		if g.o.Quote {
+			at = g.firstMostly(len(passages) + 1)
+		}
 		passages = append(passages[:at], append([]Passage{*hit}, passages[at:]...)...)
 		reply = answer + " [" + strconv.Itoa(at+1) + "]"
 	}
 	if len(passages) == 0 {
 		return Doc{}, false
 	}
+	if g.o.Quote && g.rng.Float64() < g.o.Scramble {
+		passages = g.scramble(passages, lang)
+	}
 	question := target.qEn
 	if lang == "zh" {
 		question = target.qZh
 	}
 	msgs := g.o.Prompt(passages, question, lang)
+	if g.o.Quote && covered {
+		if reply, ok = quote(msgs, at+1, passages[at]); !ok {
+			return Doc{}, false
+		}
+	}
 	return Doc{Kind: Reading, Lang: lang, Messages: append(msgs, llm.Message{Role: "assistant", Content: reply})}, true
 }
 

@@ -22,14 +22,18 @@ var template = chat.Tutor
 // exactly as the application cuts documents and prompts a model with retrieved passages, so the
 // model learns to answer from them.
 func Generator(r Recipe, stream uint64) *corpus.Generator {
-	return generator(r, stream, [5]float64{})
+	return generator(r, stream, Phase{})
 }
 
-// generator is Generator with the mix of document kinds (zero: the corpus's default).
-func generator(r Recipe, stream uint64, mix [5]float64) *corpus.Generator {
+// generator is Generator with the documents of training phase ph: its mix of document kinds
+// (zero: the corpus's default), and whether reading and lookup answers quote their passage
+// (corpus.Options.Quote and Scramble).
+func generator(r Recipe, stream uint64, ph Phase) *corpus.Generator {
 	return corpus.New(corpus.Options{
-		Seed: r.Seed*2 + stream,
-		Mix:  mix,
+		Seed:     r.Seed*2 + stream,
+		Mix:      ph.Mix,
+		Quote:    ph.Quote,
+		Scramble: ph.Scramble,
 		Prompt: func(ps []corpus.Passage, question, lang string) []llm.Message {
 			hits := make([]rag.Hit, len(ps))
 			for i, p := range ps {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -193,7 +194,7 @@ func TestOllamaRunsTheModel(t *testing.T) {
 func TestRunContinuesWithItsPhases(t *testing.T) {
 	r := tinyRecipe()
 	r.Tokens = 128 * 4 * 10
-	r.Then = []Phase{{Tokens: 128 * 4 * 6, Mix: [5]float64{0, 0, 0, 0, 1}, LR: 5e-3, Warmup: 1}}
+	r.Then = []Phase{{Tokens: 128 * 4 * 6, Mix: [5]float64{0, 0, 0, 0, 1}, LR: 5e-3, Warmup: 1, Quote: true}}
 	steps := map[int]int{}
 	var phaseData *Data
 	res, err := Run(context.Background(), r, t.TempDir(), false, func(p Progress) error {
@@ -222,7 +223,7 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got, _ := f.String("tutor.recipe"); !strings.Contains(got, `"then":[{"tokens":3072`) {
+	if got, _ := f.String("tutor.recipe"); !strings.Contains(got, `"then":[{"tokens":3072`) || !strings.Contains(got, `"quote":true`) {
 		t.Errorf("tutor.recipe %s does not record the phase", got)
 	}
 	if err := (Recipe{}).Validate(); err == nil {
@@ -232,6 +233,43 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 	bad.Then = []Phase{{Tokens: 10, LR: 1}}
 	if err := bad.Validate(); err == nil {
 		t.Error("a phase with an empty mix is valid")
+	}
+}
+
+// TestQuotePhase: a phase with quote set generates reading and lookup answers that quote
+// their passage ("[n] (source)…"), the first training and a phase without it answers that end
+// with their citation; the probe asks in the format of the last phase.
+func TestQuotePhase(t *testing.T) {
+	r := DefaultRecipe()
+	mix := [5]float64{0, 0, 1, 0, 1}
+	r.Then = []Phase{{Tokens: 1 << 20, Mix: mix, LR: 1e-4}, {Tokens: 1 << 20, Mix: mix, LR: 1e-4, Quote: true}}
+	quoted := regexp.MustCompile(`^\[\d\] \(`)
+	for i, ph := range r.plan() {
+		answered := 0
+		for range 20 {
+			d := ph.gen.Next()
+			if d.Messages == nil {
+				continue
+			}
+			a := d.Messages[len(d.Messages)-1].Content
+			if a == corpus.DefaultNotCovered(d.Lang) {
+				continue
+			}
+			answered++
+			if quoted.MatchString(a) != (i == 2) {
+				t.Fatalf("phase %d answers %q", i, a)
+			}
+		}
+		if answered == 0 {
+			t.Fatalf("phase %d: no answered example in 20", i)
+		}
+	}
+	if !r.quotes() {
+		t.Error("the probe of a model whose last phase quotes does not ask for quotes")
+	}
+	r.Then = r.Then[:1]
+	if r.quotes() {
+		t.Error("the probe of a model whose last phase does not quote asks for quotes")
 	}
 }
 
@@ -313,7 +351,7 @@ func TestAnswersOnly(t *testing.T) {
 		{[5]float64{0, 0, 0.5, 0, 0.5}, false, 1, 1, false},
 		{[5]float64{1, 0, 0, 0, 0}, true, 1, 1, false}, // handbooks stay whole
 	} {
-		d, err := dataset(t.Context(), generator(r, 5, tc.mix), 1024, 20000, 0, tc.only, v, tok)
+		d, err := dataset(t.Context(), generator(r, 5, Phase{Mix: tc.mix}), 1024, 20000, 0, tc.only, v, tok)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,8 @@ func (p ProbeResult) String() string {
 		p.Covered, p.Exact, p.Cited, p.WrongRefusal, p.Uncovered, p.Refused, p.Drills, p.Copied, p.CopiedToks, p.DrillTokens, p.DemoLoss, p.DemoTokens, p.Chance)
 }
 
-var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
+// cited finds the passage an answer cites: at its end, or at its start for a quote.
+var cited = regexp.MustCompile(`^\[(\d+)\]|\[(\d+)\]\s*$`)
 
 // Probe asks m n reading and lookup examples the training never saw (a stream of their own),
 // prompted as in training, and compares its greedy answers with the corpus's; then it gives m
@@ -49,7 +50,7 @@ var cited = regexp.MustCompile(`\[(\d+)\]\s*$`)
 // how strange the text a trainer's adapter starts from is to the model.
 func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, error) {
 	var res ProbeResult
-	g := generator(r, 3, [5]float64{0, 0, 0.5, 0, 0.5})
+	g := generator(r, 3, Phase{Mix: [5]float64{0, 0, 0.5, 0, 0.5}, Quote: r.quotes()})
 	for range n {
 		d := g.Next()
 		msgs := d.Messages
@@ -72,7 +73,7 @@ func Probe(ctx context.Context, r Recipe, m *model.Model, n int) (ProbeResult, e
 		if got == want {
 			res.Exact++
 		}
-		if w, g := cited.FindStringSubmatch(want), cited.FindStringSubmatch(got); w != nil && g != nil && w[1] == g[1] {
+		if w, g := cited.FindStringSubmatch(want), cited.FindStringSubmatch(got); w != nil && g != nil && w[1]+w[2] == g[1]+g[2] {
 			res.Cited++
 		}
 		if refused {

@@ -66,6 +66,12 @@ type Phase struct {
 	Mix    [5]float64 `json:"mix"` // handbook, knowledge, reading, chat, lookup
 	LR     float64    `json:"lr"`
 	Warmup int        `json:"warmup"`
+	// Quote: the answers of its reading and lookup examples quote the passage that holds the
+	// answer whole, number and source first, as corpus.Options.Quote says.
+	Quote bool `json:"quote,omitempty"`
+	// Scramble is the share of those quote examples whose passages are shuffled words under
+	// coined document names (corpus.Options.Scramble), so that only copying predicts them.
+	Scramble float64 `json:"scramble,omitempty"`
 }
 
 // DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
@@ -116,6 +122,9 @@ func (r Recipe) Validate() error {
 		if p.Tokens < int64(r.SeqLen) || sum == 0 || p.LR <= 0 || p.Warmup < 0 {
 			return tutor.Errorf(tutor.EINVALID, "then[%d]: tokens must cover a sequence, the mix must not be empty and lr must be positive", i)
 		}
+		if p.Scramble < 0 || p.Scramble > 1 || (p.Scramble > 0 && !p.Quote) {
+			return tutor.Errorf(tutor.EINVALID, "then[%d]: scramble is a share from 0 to 1 of quote examples, and needs quote", i)
+		}
 	}
 	if r.CopyHeads {
 		if err := copyHeadsFit(r.Shape()); err != nil {
@@ -161,6 +170,9 @@ func (r Recipe) phaseConfig(i int) finetune.TrainConfig {
 	cfg.EvalEvery, cfg.CheckpointEvery = max(1, steps/10), max(1, steps/20)
 	return cfg
 }
+
+// quotes reports whether the model's last training taught answers that quote their passage.
+func (r Recipe) quotes() bool { return len(r.Then) > 0 && r.Then[len(r.Then)-1].Quote }
 
 // JSON is the recipe as recorded in the model's metadata.
 func (r Recipe) JSON() string {

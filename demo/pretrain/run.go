@@ -49,9 +49,9 @@ type phasePlan struct {
 
 // plan is the recipe's trainings in order: the first on the default mix, then r.Then.
 func (r Recipe) plan() []phasePlan {
-	out := []phasePlan{{generator(r, 1, r.Mix), r.Tokens, r.TrainConfig(), "checkpoints"}}
+	out := []phasePlan{{generator(r, 1, Phase{Mix: r.Mix}), r.Tokens, r.TrainConfig(), "checkpoints"}}
 	for i, ph := range r.Then {
-		out = append(out, phasePlan{generator(r, uint64(2+i), ph.Mix), ph.Tokens, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
+		out = append(out, phasePlan{generator(r, uint64(2+i), ph), ph.Tokens, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
 	}
 	return out
 }
