@@ -53,11 +53,15 @@ const (
 	copyHeadsMin = 2   // layers the circuit needs
 )
 
-// copyHeadsFit reports whether the shape has room for the circuit's layout.
-func copyHeadsFit(s finetune.Shape) error {
+// copyHeadsFit reports whether the shape has room for the circuit's layout, and with bigram
+// for the 2-back head: query head 2 must have a key/value head other than head 0's.
+func copyHeadsFit(s finetune.Shape, bigram bool) error {
 	C, hd := s.Dim, s.HeadDim
 	if s.Layers < copyHeadsMin || s.Heads < 2 || hd < 4 || hd%2 != 0 || C/2-hd-2 < 1 || C/2-hd-2 > hd {
 		return tutor.Errorf(tutor.EINVALID, "copy_heads needs at least %d layers and 2 heads, and a head dimension h with 1 ≤ dim/2−h−2 ≤ h (dim %d, head dimension %d)", copyHeadsMin, C, hd)
+	}
+	if bigram && (s.Heads < 3 || s.KVHeads < 1 || s.Heads/s.KVHeads > 2) {
+		return tutor.Errorf(tutor.EINVALID, "copy_bigram needs at least 3 heads and at most 2 query heads per key/value head (heads %d, kv_heads %d)", s.Heads, s.KVHeads)
 	}
 	return nil
 }
@@ -65,7 +69,7 @@ func copyHeadsFit(s finetune.Shape) error {
 // wireCopyHeads builds the previous-token head (layer 0, head 0) and the induction head
 // (layer 1, head 0) into w, and sets the embeddings and final norm to the layout above. Query
 // head 1 shares its key/value head with head 0 in both layers, so its output starts at zero.
-func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int) {
+func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram bool) {
 	s := w.Shape
 	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
 	nA := C / 2                    // identity dimensions [0, nA)
@@ -171,5 +175,79 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int) {
 	}
 	for r := range nD {
 		l1.Wo[(D+r)*QD+r] = copyOut
+	}
+	if bigram {
+		wireBigram(w, rng, read)
+	}
+}
+
+// wireBigram makes the induction head match the two tokens before a place, not one. In text a
+// token such as "." or "的" occurs many times, so a head that matches on the current token alone
+// spreads its attention over every place after one and copies none of them; the pair of the
+// current token and the one before it is seldom repeated. A 2-back head (layer 0, the first
+// query head of the second key/value head) writes the token two before, turned by a random
+// signed permutation P, into the previous-token dimensions as well; the induction head's query
+// adds P applied to those dimensions at its own place, which hold the token before it. The
+// score of a place s from the query at t then holds ⟨t, s−1⟩ + ⟨t−1, s−2⟩ (each a similarity
+// of the tokens' projections) and terms that average to nothing: a place where both match
+// scores about twice one where only the current token does.
+func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
+	s := w.Shape
+	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
+	nA, B, c0 := C/2, C/2, C-1
+	m := hd/2 - 1 // the previous-token dimensions the induction head matches on
+	group := s.Heads / s.KVHeads
+	kv := 2 / group // the key/value head of query head 2
+	qh := kv * group
+	perm, sign := rng.Perm(m), make([]float64, m)
+	for i := range sign {
+		sign[i] = float64(1 - 2*rng.IntN(2))
+	}
+	angle := func(i int) float64 { return math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd)) }
+	row := func(x []float32, r int) []float32 { return x[r*C : (r+1)*C] }
+	l0, l1 := &w.Layers[0], &w.Layers[1]
+	for h := qh; h < qh+group; h++ {
+		for r := range hd {
+			clear(row(l0.Wq, h*hd+r))
+		}
+		for r := range C {
+			clear(l0.Wo[r*QD+h*hd : r*QD+(h+1)*hd])
+		}
+	}
+	for r := range hd {
+		clear(row(l0.Wk, kv*hd+r))
+		clear(row(l0.Wv, kv*hd+r))
+	}
+	// The first layer's feed-forward block writes nothing into the previous-token dimensions:
+	// what it writes there is much the same for every place, which the key side never noticed
+	// (the same amount added to every score), but the query's new term would turn it into a
+	// score that differs from place to place.
+	F := s.FFN
+	for r := range hd {
+		clear(l0.Wdown[(B+r)*F : (B+r+1)*F])
+	}
+	for i := range min(copyPrevRot, hd/2) {
+		row(l0.Wq, qh*hd+2*i)[c0] = copyPrevQK
+		row(l0.Wk, kv*hd+2*i)[c0] = float32(copyPrevQK * math.Cos(2*angle(i)))
+		row(l0.Wk, kv*hd+2*i+1)[c0] = float32(copyPrevQK * math.Sin(2*angle(i)))
+	}
+	// Value row r is row perm[r] of the previous-token head's, signed: P applied to what that
+	// head reads. The output adds it to previous-token dimension r at the same scale.
+	for r := range m {
+		v := row(l0.Wv, kv*hd+r)
+		for c := range nA {
+			v[c] = float32(sign[r] * read[perm[r]*nA+c])
+		}
+		l0.Wo[(B+r)*QD+qh*hd+r] = copyPrevOut
+	}
+	// The induction head's query row r (which reads the current token through row r of the
+	// previous-token head's projection) adds P applied to the previous-token dimensions,
+	// scaled back to the projection's own scale: those dimensions hold copyPrevOut times a
+	// projection of a normalised embedding, and the layer's RMSNorm divides both by the same
+	// root mean square, which the constant dimension and the embeddings' fixed norm set.
+	rms := math.Sqrt((copyConst*copyConst + float64(nA+(C-2-B-hd))*copyEmbStd*copyEmbStd) / float64(C))
+	for r := range m {
+		q := row(l1.Wq, hd/2+r)
+		q[B+perm[r]] += float32(copyMatchQK * sign[r] * rms / copyPrevOut)
 	}
 }

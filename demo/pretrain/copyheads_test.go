@@ -9,8 +9,9 @@ import (
 )
 
 // copyLoss writes the recipe's freshly initialised model as GGUF, loads it with model/ (the
-// built-in engine) and returns the mean loss of a run of random tokens and of its repeat.
-func copyLoss(t *testing.T, r Recipe, n int) (first, repeat float64) {
+// built-in engine) and returns the mean loss of a run of n random tokens, drawn from an
+// alphabet of that many learned merges, and of its repeat.
+func copyLoss(t *testing.T, r Recipe, n, alphabet int) (first, repeat float64) {
 	t.Helper()
 	v, _, err := Tokenizer(t.Context(), r)
 	if err != nil {
@@ -27,7 +28,7 @@ func copyLoss(t *testing.T, r Recipe, n int) (first, repeat float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	toks := []int{v.EOS}
 	for range n {
-		toks = append(toks, 300+rng.IntN(4000)) // learned merges, not control or unused tokens
+		toks = append(toks, 300+rng.IntN(alphabet)) // learned merges, not control or unused tokens
 	}
 	toks = append(toks, toks[1:]...)
 	losses, err := tokenLosses(t.Context(), m, toks)
@@ -51,13 +52,13 @@ func copyLoss(t *testing.T, r Recipe, n int) (first, repeat float64) {
 func TestCopyHeadsCopyFromTheStart(t *testing.T) {
 	r := DefaultRecipe()
 	r.TokDocs = 300
-	first, repeat := copyLoss(t, r, 60)
+	first, repeat := copyLoss(t, r, 60, 4000)
 	t.Logf("copy heads: %.2f nats a token the first time, %.2f the repeat", first, repeat)
 	if first < 8 || repeat > 3 {
 		t.Errorf("with copy heads the repeat costs %.2f nats a token against %.2f the first time, want under 3", repeat, first)
 	}
 	r.CopyHeads = false
-	first, repeat = copyLoss(t, r, 60)
+	first, repeat = copyLoss(t, r, 60, 4000)
 	t.Logf("random init: %.2f the first time, %.2f the repeat", first, repeat)
 	if repeat < 8 {
 		t.Errorf("without copy heads the repeat costs %.2f nats a token, want about ln(vocab)", repeat)
@@ -78,5 +79,35 @@ func TestCopyHeadsNeedRoom(t *testing.T) {
 	r.CopyHeads = false
 	if err := r.Validate(); err != nil {
 		t.Errorf("the same shape without copy heads: %v", err)
+	}
+	r = DefaultRecipe()
+	r.CopyBigram = true
+	r.Heads, r.KVHeads = 4, 1 // query head 2 would share head 0's keys
+	if err := r.Validate(); err == nil {
+		t.Error("copy_bigram with one key/value head was accepted")
+	}
+	r.KVHeads = 2
+	if err := r.Validate(); err != nil {
+		t.Errorf("copy_bigram in the default shape: %v", err)
+	}
+	r.CopyHeads = false
+	if err := r.Validate(); err == nil {
+		t.Error("copy_bigram without copy_heads was accepted")
+	}
+}
+
+// TestCopyBigram: in a run drawn from 16 tokens each token occurs about four times, so an
+// induction head that matches the current token alone cannot tell which place to copy from;
+// with copy_bigram, which matches the two tokens before a place, the repeat costs far less.
+func TestCopyBigram(t *testing.T) {
+	r := DefaultRecipe()
+	r.TokDocs = 300
+	_, one := copyLoss(t, r, 60, 16)
+	r.CopyBigram = true
+	first, two := copyLoss(t, r, 60, 16)
+	_, wide := copyLoss(t, r, 60, 4000)
+	t.Logf("16 tokens: repeat %.2f nats a token matching one token, %.2f matching two (first run %.2f); 4,000 tokens: %.2f matching two", one, two, first, wide)
+	if two > one/2 || wide > 1 {
+		t.Errorf("matching two tokens: repeat %.2f nats a token (one: %.2f), %.2f over 4,000 tokens", two, one, wide)
 	}
 }

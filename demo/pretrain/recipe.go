@@ -55,6 +55,9 @@ type Recipe struct {
 	// built by hand (see copyheads.go), so that the model copies from its context from the
 	// first step instead of having to discover how.
 	CopyHeads bool `json:"copy_heads,omitempty"`
+	// CopyBigram (with CopyHeads) makes the induction head match the two tokens before a place
+	// instead of one (see wireBigram), with a 2-back head in the first layer.
+	CopyBigram bool `json:"copy_bigram,omitempty"`
 
 	// Then continues training, phase after phase, from the weights the phase before left.
 	Then []Phase `json:"then,omitempty"`
@@ -126,8 +129,11 @@ func (r Recipe) Validate() error {
 			return tutor.Errorf(tutor.EINVALID, "then[%d]: scramble is a share from 0 to 1 of quote examples, and needs quote", i)
 		}
 	}
+	if r.CopyBigram && !r.CopyHeads {
+		return tutor.Errorf(tutor.EINVALID, "copy_bigram needs copy_heads")
+	}
 	if r.CopyHeads {
-		if err := copyHeadsFit(r.Shape()); err != nil {
+		if err := copyHeadsFit(r.Shape(), r.CopyBigram); err != nil {
 			return err
 		}
 	}
