@@ -117,7 +117,6 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 	for i := range w.OutNorm {
 		w.OutNorm[i] = copyOutNorm
 	}
-	angle := func(i int) float64 { return math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd)) }
 	row := func(m []float32, r int) []float32 { return m[r*C : (r+1)*C] }
 	quiet := func(l *finetune.Layer) {
 		for r := range 2 * hd { // query heads 0 and 1
@@ -138,11 +137,7 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 	// the previous-token dimensions.
 	l0 := &w.Layers[0]
 	quiet(l0)
-	for i := range min(copyPrevRot, hd/2) {
-		row(l0.Wq, 2*i)[c0] = copyPrevQK
-		row(l0.Wk, 2*i)[c0] = float32(copyPrevQK * math.Cos(angle(i)))
-		row(l0.Wk, 2*i+1)[c0] = float32(copyPrevQK * math.Sin(angle(i)))
-	}
+	lookBack(s, l0, 0, 0, 1)
 	for r := range hd {
 		for c := range nA {
 			row(l0.Wv, r)[c] = float32(read[r*nA+c])
@@ -194,7 +189,7 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 	s := w.Shape
 	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
-	nA, B, c0 := C/2, C/2, C-1
+	nA, B := C/2, C/2
 	m := hd/2 - 1 // the previous-token dimensions the induction head matches on
 	group := s.Heads / s.KVHeads
 	kv := 2 / group // the key/value head of query head 2
@@ -203,7 +198,6 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 	for i := range sign {
 		sign[i] = float64(1 - 2*rng.IntN(2))
 	}
-	angle := func(i int) float64 { return math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd)) }
 	row := func(x []float32, r int) []float32 { return x[r*C : (r+1)*C] }
 	l0, l1 := &w.Layers[0], &w.Layers[1]
 	for h := qh; h < qh+group; h++ {
@@ -226,11 +220,7 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 	for r := range hd {
 		clear(l0.Wdown[(B+r)*F : (B+r+1)*F])
 	}
-	for i := range min(copyPrevRot, hd/2) {
-		row(l0.Wq, qh*hd+2*i)[c0] = copyPrevQK
-		row(l0.Wk, kv*hd+2*i)[c0] = float32(copyPrevQK * math.Cos(2*angle(i)))
-		row(l0.Wk, kv*hd+2*i+1)[c0] = float32(copyPrevQK * math.Sin(2*angle(i)))
-	}
+	lookBack(s, l0, qh, kv, 2)
 	// Value row r is row perm[r] of the previous-token head's, signed: P applied to what that
 	// head reads. The output adds it to previous-token dimension r at the same scale.
 	for r := range m {
@@ -249,5 +239,19 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 	for r := range m {
 		q := row(l1.Wq, hd/2+r)
 		q[B+perm[r]] += float32(copyMatchQK * sign[r] * rms / copyPrevOut)
+	}
+}
+
+// lookBack makes query head qh of layer l attend to the token back places before its own
+// through key/value head kv: the query and key read only the constant dimension, in the
+// fastest turning rotary pairs, and the key's pair i is turned ahead by back positions'
+// angle, so the score q·k peaks where the key stands back places before the query.
+func lookBack(s finetune.Shape, l *finetune.Layer, qh, kv, back int) {
+	C, hd, c0 := s.Dim, s.HeadDim, s.Dim-1
+	for i := range min(copyPrevRot, hd/2) {
+		a := float64(back) * math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd))
+		l.Wq[(qh*hd+2*i)*C+c0] = copyPrevQK
+		l.Wk[(kv*hd+2*i)*C+c0] = float32(copyPrevQK * math.Cos(a))
+		l.Wk[(kv*hd+2*i+1)*C+c0] = float32(copyPrevQK * math.Sin(a))
 	}
 }
