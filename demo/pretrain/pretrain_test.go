@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -194,7 +195,7 @@ func TestOllamaRunsTheModel(t *testing.T) {
 func TestRunContinuesWithItsPhases(t *testing.T) {
 	r := tinyRecipe()
 	r.Tokens = 128 * 4 * 10
-	r.Then = []Phase{{Tokens: 128 * 4 * 6, Mix: [5]float64{0, 0, 0, 0, 1}, LR: 5e-3, Warmup: 1, Quote: true}}
+	r.Then = []Phase{{Tokens: 128 * 4 * 6, Mix: [5]float64{0, 0, 0, 0, 1}, LR: 5e-3, Warmup: 1, Quote: true, Drill: 8}}
 	steps := map[int]int{}
 	var phaseData *Data
 	res, err := Run(context.Background(), r, t.TempDir(), false, func(p Progress) error {
@@ -215,6 +216,14 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 	if phaseData == nil || phaseData.Kinds["lookup/en"]+phaseData.Kinds["lookup/zh"] != phaseData.Docs {
 		t.Fatalf("the phase's data %+v is not the lookup documents its mix asks for", phaseData)
 	}
+	v, tok, err := Tokenizer(t.Context(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := drills(8, r.SeqLen, r.Seed+1, v, newline(tok))
+	if got := phaseData.Train[len(phaseData.Train)-len(want):]; !reflect.DeepEqual(got, want) {
+		t.Error("the phase's data does not end with its 8 copy drills")
+	}
 	if res.Train.Steps != steps[1] {
 		t.Errorf("the result reports %d steps, the last phase trained %d", res.Train.Steps, steps[1])
 	}
@@ -233,6 +242,10 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 	bad.Then = []Phase{{Tokens: 10, LR: 1}}
 	if err := bad.Validate(); err == nil {
 		t.Error("a phase with an empty mix is valid")
+	}
+	bad.Then = []Phase{{Tokens: 1 << 20, Mix: [5]float64{1}, LR: 1e-3, Drill: -1}}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "drill") {
+		t.Errorf("a phase with a negative drill count: %v", err)
 	}
 }
 

@@ -43,15 +43,16 @@ type Result struct {
 type phasePlan struct {
 	gen         *corpus.Generator
 	tokens      int64
+	drill       int // copy drills mixed in
 	cfg         finetune.TrainConfig
 	checkpoints string
 }
 
 // plan is the recipe's trainings in order: the first on the default mix, then r.Then.
 func (r Recipe) plan() []phasePlan {
-	out := []phasePlan{{generator(r, 1, Phase{Mix: r.Mix}), r.Tokens, r.TrainConfig(), "checkpoints"}}
+	out := []phasePlan{{generator(r, 1, Phase{Mix: r.Mix}), r.Tokens, r.Drill, r.TrainConfig(), "checkpoints"}}
 	for i, ph := range r.Then {
-		out = append(out, phasePlan{generator(r, uint64(2+i), ph), ph.Tokens, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
+		out = append(out, phasePlan{generator(r, uint64(2+i), ph), ph.Tokens, ph.Drill, r.phaseConfig(i), fmt.Sprintf("checkpoints-%d", i+1)})
 	}
 	return out
 }
@@ -87,8 +88,8 @@ func Run(ctx context.Context, r Recipe, dir string, f32 bool, progress func(Prog
 		if err != nil {
 			return res, err
 		}
-		if i == 0 && r.Drill > 0 {
-			data.Train = append(data.Train, drills(r.Drill, r.SeqLen, r.Seed, v, newline(tok))...)
+		if ph.drill > 0 {
+			data.Train = append(data.Train, drills(ph.drill, r.SeqLen, r.Seed+uint64(i), v, newline(tok))...)
 		}
 		if err := report(Progress{Stage: StageData, Phase: i, Data: &data}); err != nil {
 			return res, err
