@@ -118,18 +118,7 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 		w.OutNorm[i] = copyOutNorm
 	}
 	row := func(m []float32, r int) []float32 { return m[r*C : (r+1)*C] }
-	quiet := func(l *finetune.Layer) {
-		for r := range 2 * hd { // query heads 0 and 1
-			clear(row(l.Wq, r))
-		}
-		for r := range hd { // key/value head 0
-			clear(row(l.Wk, r))
-			clear(row(l.Wv, r))
-		}
-		for r := range C { // outputs of query heads 0 and 1
-			clear(l.Wo[r*QD : r*QD+2*hd])
-		}
-	}
+	quiet := func(l *finetune.Layer) { quietHeads(s, l, 0, 2, 0) } // query heads 0 and 1, key/value head 0
 
 	// Layer 0, head 0: the query and key read only the constant. Rotary pair i of the key is
 	// turned ahead by one position's angle, so the score q·k peaks where the key is the token
@@ -200,18 +189,7 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 	}
 	row := func(x []float32, r int) []float32 { return x[r*C : (r+1)*C] }
 	l0, l1 := &w.Layers[0], &w.Layers[1]
-	for h := qh; h < qh+group; h++ {
-		for r := range hd {
-			clear(row(l0.Wq, h*hd+r))
-		}
-		for r := range C {
-			clear(l0.Wo[r*QD+h*hd : r*QD+(h+1)*hd])
-		}
-	}
-	for r := range hd {
-		clear(row(l0.Wk, kv*hd+r))
-		clear(row(l0.Wv, kv*hd+r))
-	}
+	quietHeads(s, l0, qh, group, kv)
 	// The first layer's feed-forward block writes nothing into the previous-token dimensions:
 	// what it writes there is much the same for every place, which the key side never noticed
 	// (the same amount added to every score), but the query's new term would turn it into a
@@ -253,5 +231,17 @@ func lookBack(s finetune.Shape, l *finetune.Layer, qh, kv, back int) {
 		l.Wq[(qh*hd+2*i)*C+c0] = copyPrevQK
 		l.Wk[(kv*hd+2*i)*C+c0] = float32(copyPrevQK * math.Cos(a))
 		l.Wk[(kv*hd+2*i+1)*C+c0] = float32(copyPrevQK * math.Sin(a))
+	}
+}
+
+// quietHeads zeroes n query heads of layer l from head q, their columns of the output
+// projection, and key/value head kv, so that wired weights start from nothing.
+func quietHeads(s finetune.Shape, l *finetune.Layer, q, n, kv int) {
+	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
+	clear(l.Wq[q*hd*C : (q+n)*hd*C])
+	clear(l.Wk[kv*hd*C : (kv+1)*hd*C])
+	clear(l.Wv[kv*hd*C : (kv+1)*hd*C])
+	for r := range C {
+		clear(l.Wo[r*QD+q*hd : r*QD+(q+n)*hd])
 	}
 }
