@@ -63,7 +63,7 @@ func (g *Generator) tryReading(lang string) (Doc, bool) {
 	}
 	passages := shuffled(g.rng, pool)[:min(len(pool), k)]
 	reply := g.o.NotCovered(lang)
-	at, ok := 0, true
+	at := 0
 	if covered {
 		at = g.rng.IntN(len(passages) + 1)
 		if g.o.Quote {
@@ -84,6 +84,7 @@ func (g *Generator) tryReading(lang string) (Doc, bool) {
 	}
 	msgs := g.o.Prompt(passages, question, lang)
 	if g.o.Quote && covered {
+		var ok bool
 		if reply, ok = quote(msgs, at+1, passages[at]); !ok {
 			return Doc{}, false
 		}
