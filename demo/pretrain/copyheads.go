@@ -53,9 +53,10 @@ const (
 	copyHeadsMin = 2   // layers the circuit needs
 )
 
-// copyHeadsFit reports whether the shape has room for the circuit's layout, and with bigram
-// for the 2-back head: query head 2 must have a key/value head other than head 0's.
-func copyHeadsFit(s finetune.Shape, bigram bool) error {
+// copyHeadsFit reports whether the shape has room for the circuit's layout, with bigram for
+// the 2-back head (query head 2 must have a key/value head other than head 0's), and with
+// trigram for the 3-back head (query head 3 must share head 2's).
+func copyHeadsFit(s finetune.Shape, bigram, trigram bool) error {
 	C, hd := s.Dim, s.HeadDim
 	if s.Layers < copyHeadsMin || s.Heads < 2 || hd < 4 || hd%2 != 0 || C/2-hd-2 < 1 || C/2-hd-2 > hd {
 		return tutor.Errorf(tutor.EINVALID, "copy_heads needs at least %d layers and 2 heads, and a head dimension h with 1 ≤ dim/2−h−2 ≤ h (dim %d, head dimension %d)", copyHeadsMin, C, hd)
@@ -63,13 +64,16 @@ func copyHeadsFit(s finetune.Shape, bigram bool) error {
 	if bigram && (s.Heads < 3 || s.KVHeads < 1 || s.Heads/s.KVHeads > 2) {
 		return tutor.Errorf(tutor.EINVALID, "copy_bigram needs at least 3 heads and at most 2 query heads per key/value head (heads %d, kv_heads %d)", s.Heads, s.KVHeads)
 	}
+	if trigram && (s.Heads < 4 || s.KVHeads < 1 || s.Heads/s.KVHeads != 2) {
+		return tutor.Errorf(tutor.EINVALID, "copy_trigram needs at least 4 heads and exactly 2 query heads per key/value head (heads %d, kv_heads %d)", s.Heads, s.KVHeads)
+	}
 	return nil
 }
 
 // wireCopyHeads builds the previous-token head (layer 0, head 0) and the induction head
 // (layer 1, head 0) into w, and sets the embeddings and final norm to the layout above. Query
 // head 1 shares its key/value head with head 0 in both layers, so its output starts at zero.
-func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram bool) {
+func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram, trigram bool) {
 	s := w.Shape
 	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
 	nA := C / 2                    // identity dimensions [0, nA)
@@ -161,7 +165,7 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 		l1.Wo[(D+r)*QD+r] = copyOut
 	}
 	if bigram {
-		wireBigram(w, rng, read)
+		wireBigram(w, rng, read, trigram)
 	}
 }
 
@@ -175,7 +179,13 @@ func wireCopyHeads(w *finetune.Weights, rng *rand.Rand, controls []int, bigram b
 // score of a place s from the query at t then holds ⟨t, s−1⟩ + ⟨t−1, s−2⟩ (each a similarity
 // of the tokens' projections) and terms that average to nothing: a place where both match
 // scores about twice one where only the current token does.
-func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
+//
+// With trigram a 3-back head (the next query head, sharing the 2-back head's keys and values)
+// writes the token three before, turned by P twice, there too. The query's term then adds
+// ⟨t−2, s−3⟩ (both turned by P²): names and numbers that a tokenizer learned on other text cuts
+// into short pieces repeat their first two pieces often ("ex" "pen" in expense and expenses),
+// and three pieces tell the places apart where two do not.
+func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64, trigram bool) {
 	s := w.Shape
 	C, hd, QD := s.Dim, s.HeadDim, s.QDim()
 	nA, B := C/2, C/2
@@ -207,6 +217,21 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64) {
 			v[c] = float32(sign[r] * read[perm[r]*nA+c])
 		}
 		l0.Wo[(B+r)*QD+qh*hd+r] = copyPrevOut
+	}
+	if trigram {
+		// Query head qh+1 reads the same keys turned one more position back: its rotary pair i
+		// is turned behind by one position's angle, so its score peaks three places back. Its
+		// output applies P once more to the value, which holds P applied to the token:
+		// dimension r gets sign[r] times value perm[r].
+		t := qh + 1
+		for i := range min(copyPrevRot, hd/2) {
+			a := math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd))
+			l0.Wq[(t*hd+2*i)*C+C-1] = float32(copyPrevQK * math.Cos(a))
+			l0.Wq[(t*hd+2*i+1)*C+C-1] = float32(-copyPrevQK * math.Sin(a))
+		}
+		for r := range m {
+			l0.Wo[(B+r)*QD+t*hd+perm[r]] = float32(sign[r] * copyPrevOut)
+		}
 	}
 	// The induction head's query row r (which reads the current token through row r of the
 	// previous-token head's projection) adds P applied to the previous-token dimensions,

@@ -94,6 +94,19 @@ func TestCopyHeadsNeedRoom(t *testing.T) {
 	if err := r.Validate(); err == nil {
 		t.Error("copy_bigram without copy_heads was accepted")
 	}
+	r = DefaultRecipe()
+	r.CopyTrigram = true
+	if err := r.Validate(); err == nil {
+		t.Error("copy_trigram without copy_bigram was accepted")
+	}
+	r.CopyBigram = true
+	if err := r.Validate(); err != nil {
+		t.Errorf("copy_trigram in the default shape: %v", err)
+	}
+	r.KVHeads = 4 // query head 3 would have keys of its own, not the 2-back head's
+	if err := r.Validate(); err == nil {
+		t.Error("copy_trigram with one query head per key/value head was accepted")
+	}
 }
 
 // TestCopyBigram: in a run drawn from 16 tokens each token occurs about four times, so an
@@ -109,5 +122,22 @@ func TestCopyBigram(t *testing.T) {
 	t.Logf("16 tokens: repeat %.2f nats a token matching one token, %.2f matching two (first run %.2f); 4,000 tokens: %.2f matching two", one, two, first, wide)
 	if two > one/2 || wide > 1 {
 		t.Errorf("matching two tokens: repeat %.2f nats a token (one: %.2f), %.2f over 4,000 tokens", two, one, wide)
+	}
+}
+
+// TestCopyTrigram: in a run drawn from 5 tokens each pair of tokens occurs about twice, so
+// matching two tokens still leaves two places to copy from; with copy_trigram, which matches
+// three, the repeat costs less, and a wide alphabet still copies.
+func TestCopyTrigram(t *testing.T) {
+	r := DefaultRecipe()
+	r.TokDocs = 300
+	r.CopyBigram = true
+	_, two := copyLoss(t, r, 60, 5)
+	r.CopyTrigram = true
+	first, three := copyLoss(t, r, 60, 5)
+	_, wide := copyLoss(t, r, 60, 4000)
+	t.Logf("5 tokens: repeat %.2f nats a token matching two tokens, %.2f matching three (first run %.2f); 4,000 tokens: %.2f matching three", two, three, first, wide)
+	if three > two*0.7 || wide > 1 {
+		t.Errorf("matching three tokens: repeat %.2f nats a token (two: %.2f), %.2f over 4,000 tokens", three, two, wide)
 	}
 }

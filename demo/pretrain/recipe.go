@@ -58,6 +58,9 @@ type Recipe struct {
 	// CopyBigram (with CopyHeads) makes the induction head match the two tokens before a place
 	// instead of one (see wireBigram), with a 2-back head in the first layer.
 	CopyBigram bool `json:"copy_bigram,omitempty"`
+	// CopyTrigram (with CopyBigram) makes it match the three tokens before a place, with a
+	// 3-back head in the first layer (see wireBigram).
+	CopyTrigram bool `json:"copy_trigram,omitempty"`
 
 	// Then continues training, phase after phase, from the weights the phase before left.
 	Then []Phase `json:"then,omitempty"`
@@ -139,8 +142,11 @@ func (r Recipe) Validate() error {
 	if r.CopyBigram && !r.CopyHeads {
 		return tutor.Errorf(tutor.EINVALID, "copy_bigram needs copy_heads")
 	}
+	if r.CopyTrigram && !r.CopyBigram {
+		return tutor.Errorf(tutor.EINVALID, "copy_trigram needs copy_bigram")
+	}
 	if r.CopyHeads {
-		if err := copyHeadsFit(r.Shape(), r.CopyBigram); err != nil {
+		if err := copyHeadsFit(r.Shape(), r.CopyBigram, r.CopyTrigram); err != nil {
 			return err
 		}
 	}

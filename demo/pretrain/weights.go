@@ -50,7 +50,7 @@ func Init(r Recipe, controls ...int) *finetune.Weights {
 	}
 	ones(w.OutNorm)
 	if r.CopyHeads {
-		wireCopyHeads(w, rng, controls, r.CopyBigram)
+		wireCopyHeads(w, rng, controls, r.CopyBigram, r.CopyTrigram)
 	}
 	return w
 }
