@@ -2,10 +2,12 @@ package demo
 
 import _ "embed"
 
-// Preset is demo/preset.jsonl: question/answer pairs in chat JSONL, written from [Docs] in the
-// company's own words (its named methods, formats and numbers), that the one-click "train on
-// the demo company" preset tunes an adapter on. The questions are worded differently from
-// those of [Suite], which stays held out for evaluation.
-//
+// Preset is what the one-click "train on the demo company" preset tunes an adapter on, in chat
+// JSONL: demo/preset.jsonl, question/answer pairs written from [Docs] in the company's own
+// words (its named methods, formats and numbers), then the house-style rules applied to many
+// cases (see presetStyle). The questions are worded differently from those of [Suite], which
+// stays held out for evaluation.
+var Preset = append(append([]byte(nil), presetPairs...), presetStyle()...)
+
 //go:embed preset.jsonl
-var Preset []byte
+var presetPairs []byte

@@ -19,7 +19,7 @@ import (
 // to requests to write something in the house style, whose content is made up), and no
 // question repeats one of the evaluation suite's.
 func TestPresetIsGroundedAndHeldOut(t *testing.T) {
-	recs, err := finetune.ParseJSONL(bytes.NewReader(Preset), "preset.jsonl")
+	recs, err := finetune.ParseJSONL(bytes.NewReader(presetPairs), "preset.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +77,62 @@ func TestPresetIsGroundedAndHeldOut(t *testing.T) {
 		for _, f := range facts.FindAllString(a, -1) {
 			if !strings.Contains(all, f) && !slices.ContainsFunc(qs, func(q string) bool { return strings.Contains(q, f) }) {
 				t.Errorf("%q in the answer to %q is in no demo document: %s", f, qs[0], a)
+			}
+		}
+	}
+}
+
+// TestPresetStyleCases: the preset ends with the house-style rules applied to many cases, the
+// same every time; each case's answer carries the ticket or version its question names, no
+// question is asked twice or repeats the suite's, and no case is one the suite asks about.
+func TestPresetStyleCases(t *testing.T) {
+	style := presetStyle()
+	if !bytes.Equal(style, presetStyle()) || !bytes.Equal(Preset, append(append([]byte(nil), presetPairs...), style...)) {
+		t.Fatal("the preset's house-style cases differ between calls, or are not the end of Preset")
+	}
+	recs, err := finetune.ParseJSONL(bytes.NewReader(style), "style")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 6*styleCases {
+		t.Errorf("%d cases, want %d of each of 6 rules", len(recs), styleCases)
+	}
+	var suite struct {
+		Items []struct {
+			Question string
+			Keywords struct{ All, Any []string }
+		} `yaml:"items"`
+	}
+	if err := yaml.Unmarshal(Suite, &suite); err != nil {
+		t.Fatal(err)
+	}
+	var suiteText strings.Builder
+	held := map[string]bool{}
+	for _, it := range suite.Items {
+		held[it.Question] = true
+		suiteText.WriteString(it.Question + "\n" + strings.Join(append(it.Keywords.All, it.Keywords.Any...), "\n") + "\n")
+	}
+	for _, h := range heldOutStyle {
+		if !strings.Contains(strings.ToLower(suiteText.String()), strings.ToLower(h)) {
+			t.Errorf("held-out case %q is in no suite question or keyword", h)
+		}
+	}
+	named := regexp.MustCompile(`WMS-\d+|\d+\.\d+\.\d+`)
+	seen := map[string]bool{}
+	for i, r := range recs {
+		q, a := r.Messages[0].Content, r.Messages[1].Content
+		if seen[q] || held[q] {
+			t.Errorf("case %d: %q is asked twice or is a suite question", i+1, q)
+		}
+		seen[q] = true
+		for _, h := range heldOutStyle {
+			if strings.Contains(q+a, h) {
+				t.Errorf("case %d holds the suite's case %q: %s → %s", i+1, h, q, a)
+			}
+		}
+		for _, n := range named.FindAllString(q, -1) {
+			if !strings.Contains(a, n) {
+				t.Errorf("case %d: the answer %q lacks %s from its question", i+1, a, n)
 			}
 		}
 	}

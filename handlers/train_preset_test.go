@@ -22,7 +22,7 @@ import (
 // TestTrainPreset: the one-click demo preset is offered to trainers only (a manager gets 403);
 // posting it stores demo.Preset as a dataset and queues a job with the preset's settings for
 // an adapter named demo, which starts training; a second click while it runs reuses the
-// stored dataset and names its adapter demo-2. (The whole preset run, 3,300 steps, is
+// stored dataset and names its adapter demo-2. (The whole preset run, 4,020 steps, is
 // exercised by `tutor train -preset demo -max-steps` in cmd/tutor, which stores the adapter.)
 func TestTrainPreset(t *testing.T) {
 	a := newApp(t, Options{}, map[string]store.Role{"tina": store.RoleTrainer, "mo": store.RoleManager})
@@ -96,7 +96,7 @@ func TestTrainPreset(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if cfg, _ := finetune.DemoPresetConfig(); j.Total != int64(cfg.Epochs*((660+cfg.BatchSize-1)/cfg.BatchSize)) {
+	if cfg, _ := finetune.DemoPresetConfig(); j.Total != int64(cfg.Epochs*((804+cfg.BatchSize-1)/cfg.BatchSize)) {
 		t.Fatalf("preset job's total: %d steps", j.Total)
 	}
 
