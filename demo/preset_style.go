@@ -39,12 +39,12 @@ var styleChanges = []styleChange{
 	{"fix", "fixes", "修复"}, {"add", "adds", "新增"}, {"update", "updates", "更新"}, {"remove", "removes", "删除"},
 }
 
-// styleErrors are conditions an error variable names: the words, in English and Chinese, and
-// the subjects they are said of.
+// styleConditions are what an error variable says of one of styleSubjects, in English (after
+// "is") and Chinese.
 var (
 	styleConditions = []struct{ en, zh string }{
 		{"not found", "不存在"}, {"locked", "已锁定"}, {"expired", "已过期"}, {"occupied", "已占用"},
-		{"already exists", "已存在"}, {"closed", "已关闭"}, {"invalid", "无效"},
+		{"in use", "正在使用"}, {"closed", "已关闭"}, {"invalid", "无效"},
 	}
 	styleSubjects = []styleThing{
 		{"wave", "波次"}, {"location", "库位"}, {"tenant", "租户"}, {"device", "设备"}, {"licence", "许可证"},

@@ -19,7 +19,7 @@ import (
 // variables, tables and component files). Its settings, in one place:
 //   - rank 16 (alpha 32) on all seven projections: the pairs carry many new names, numbers
 //     and formats, more than the default q,v adapter holds;
-//   - 20 epochs at a peak learning rate of 2e-3: 4,020 steps of 4 pairs, about 9 minutes on
+//   - 20 epochs at a peak learning rate of 2e-3: 4,020 steps of 4 pairs, 8–9 minutes on
 //     2 cores for the demo base model. The base reads the company's text as nearly random,
 //     so gentler settings (5 epochs at 3e-4) leave the adapter repeating little of it; with
 //     one wording per answer the adapter recites its pairs for those wordings only;
