@@ -225,7 +225,7 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64, trigram boo
 		// dimension r gets sign[r] times value perm[r].
 		t := qh + 1
 		for i := range min(copyPrevRot, hd/2) {
-			a := math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd))
+			a := pairAngle(s, i, 1)
 			l0.Wq[(t*hd+2*i)*C+C-1] = float32(copyPrevQK * math.Cos(a))
 			l0.Wq[(t*hd+2*i+1)*C+C-1] = float32(-copyPrevQK * math.Sin(a))
 		}
@@ -252,11 +252,16 @@ func wireBigram(w *finetune.Weights, rng *rand.Rand, read []float64, trigram boo
 func lookBack(s finetune.Shape, l *finetune.Layer, qh, kv, back int) {
 	C, hd, c0 := s.Dim, s.HeadDim, s.Dim-1
 	for i := range min(copyPrevRot, hd/2) {
-		a := float64(back) * math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(hd))
+		a := pairAngle(s, i, back)
 		l.Wq[(qh*hd+2*i)*C+c0] = copyPrevQK
 		l.Wk[(kv*hd+2*i)*C+c0] = float32(copyPrevQK * math.Cos(a))
 		l.Wk[(kv*hd+2*i+1)*C+c0] = float32(copyPrevQK * math.Sin(a))
 	}
+}
+
+// pairAngle is the angle by which n positions turn rotary pair i of a head.
+func pairAngle(s finetune.Shape, i, n int) float64 {
+	return float64(n) * math.Pow(float64(s.RopeTheta), -2*float64(i)/float64(s.HeadDim))
 }
 
 // quietHeads zeroes n query heads of layer l from head q, their columns of the output
