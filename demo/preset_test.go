@@ -35,17 +35,7 @@ func TestPresetIsGroundedAndHeldOut(t *testing.T) {
 		return nil
 	})
 	all := docs.String()
-	var suite struct {
-		Items []struct{ Question string } `yaml:"items"`
-	}
-	if err := yaml.Unmarshal(Suite, &suite); err != nil {
-		t.Fatal(err)
-	}
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	held := map[string]bool{}
-	for _, it := range suite.Items {
-		held[norm(it.Question)] = true
-	}
+	held, _ := suiteQuestions(t)
 	facts := regexp.MustCompile(`\d+(?:[.:,]\d+)*|[A-Z]{2,}-?\d+`)
 	madeUp := regexp.MustCompile(`^(写|帮|为|Write|Give|Name)`)
 	asked := map[string][]string{} // answer → its questions
@@ -97,23 +87,9 @@ func TestPresetStyleCases(t *testing.T) {
 	if len(recs) != 6*styleCases {
 		t.Errorf("%d cases, want %d of each of 6 rules", len(recs), styleCases)
 	}
-	var suite struct {
-		Items []struct {
-			Question string
-			Keywords struct{ All, Any []string }
-		} `yaml:"items"`
-	}
-	if err := yaml.Unmarshal(Suite, &suite); err != nil {
-		t.Fatal(err)
-	}
-	var suiteText strings.Builder
-	held := map[string]bool{}
-	for _, it := range suite.Items {
-		held[it.Question] = true
-		suiteText.WriteString(it.Question + "\n" + strings.Join(append(it.Keywords.All, it.Keywords.Any...), "\n") + "\n")
-	}
+	held, suiteText := suiteQuestions(t)
 	for _, h := range heldOutStyle {
-		if !strings.Contains(strings.ToLower(suiteText.String()), strings.ToLower(h)) {
+		if !strings.Contains(suiteText, strings.ToLower(h)) {
 			t.Errorf("held-out case %q is in no suite question or keyword", h)
 		}
 	}
@@ -121,7 +97,7 @@ func TestPresetStyleCases(t *testing.T) {
 	seen := map[string]bool{}
 	for i, r := range recs {
 		q, a := r.Messages[0].Content, r.Messages[1].Content
-		if seen[q] || held[q] {
+		if seen[q] || held[norm(q)] {
 			t.Errorf("case %d: %q is asked twice or is a suite question", i+1, q)
 		}
 		seen[q] = true
@@ -137,3 +113,28 @@ func TestPresetStyleCases(t *testing.T) {
 		}
 	}
 }
+
+// suiteQuestions returns the evaluation suite's questions, normalised by norm, and the text of
+// its questions and keywords in lower case.
+func suiteQuestions(t *testing.T) (map[string]bool, string) {
+	t.Helper()
+	var suite struct {
+		Items []struct {
+			Question string
+			Keywords struct{ All, Any []string }
+		} `yaml:"items"`
+	}
+	if err := yaml.Unmarshal(Suite, &suite); err != nil {
+		t.Fatal(err)
+	}
+	held := map[string]bool{}
+	var text strings.Builder
+	for _, it := range suite.Items {
+		held[norm(it.Question)] = true
+		text.WriteString(it.Question + "\n" + strings.Join(append(it.Keywords.All, it.Keywords.Any...), "\n") + "\n")
+	}
+	return held, strings.ToLower(text.String())
+}
+
+// norm is a question in lower case with its runs of spaces made one.
+func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
