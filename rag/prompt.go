@@ -17,16 +17,23 @@ const PromptPassages = 5
 // Prompt instructions in each language of the web app.
 var promptInstructions = map[string]string{
 	"en": "Answer the question using only the numbered passages below. Cite the passages you use " +
-		"with their numbers in square brackets, like [1] or [2][3]. If the passages do not cover the " +
+		"by their numbers in square brackets, as [n]. If the passages do not cover the " +
 		"question, say so plainly instead of guessing.",
-	"zh": "请只根据下面编号的资料回答问题。引用资料时在句末用方括号标注编号，例如 [1] 或 [2][3]。" +
+	"zh": "请只根据下面编号的资料回答问题。引用资料时在句末用方括号标注编号，形如 [n]。" +
 		"如果资料中没有答案，请直接说明资料未涉及，不要猜测。",
 }
 
 // BuildPrompt returns the messages that ask a model to answer question from hits: a system
-// message with the instructions, then one user message with the numbered passages (their
-// document and heading path) before the question. Passage n is hits[n-1]. lang picks the
-// language of the instructions (en or zh; anything else: en).
+// message with the instructions, then one user message with the passages before the question,
+// each its document and heading path in parentheses on a line of its own, then its number as
+// [n] and its text. Passage n is hits[n-1]. lang picks the language of the instructions (en or
+// zh; anything else: en).
+//
+// The number stands right before the text, and the instructions show no real number, so that
+// "[n]" occurs once in the prompt and leads straight into its passage: a small model that
+// answers by quoting a passage from its number on then continues into the text, where a
+// source line between them (shared in part by every passage of one document) is where its
+// copy went astray.
 func BuildPrompt(question string, hits []Hit, lang string) []llm.Message {
 	instr, ok := promptInstructions[lang]
 	if !ok {
@@ -43,7 +50,7 @@ func BuildPrompt(question string, hits []Hit, lang string) []llm.Message {
 		if p := h.HeadingPath(); p != "" {
 			src += " — " + p
 		}
-		fmt.Fprintf(&b, "[%d] (%s)\n%s\n\n", i+1, src, strings.TrimSpace(h.Text))
+		fmt.Fprintf(&b, "(%s)\n[%d] %s\n\n", src, i+1, strings.TrimSpace(h.Text))
 	}
 	if len(hits) == 0 {
 		if lang == "zh" {

@@ -13,15 +13,18 @@ func TestBuildPrompt(t *testing.T) {
 		{Chunk: Chunk{DocName: "faq.txt", Text: "Ask HR."}},
 	}
 	msgs := BuildPrompt("What is the hotel limit?", hits, "en")
-	if len(msgs) != 2 || msgs[0].Role != "system" || !strings.Contains(msgs[0].Content, "[1]") || !strings.Contains(msgs[0].Content, "do not cover") {
+	if len(msgs) != 2 || msgs[0].Role != "system" || !strings.Contains(msgs[0].Content, "[n]") || strings.Contains(msgs[0].Content, "[1]") || !strings.Contains(msgs[0].Content, "do not cover") {
 		t.Fatalf("system message %+v", msgs)
 	}
 	u := msgs[1].Content
-	p1 := strings.Index(u, "[1] (expense-policy.md — Expense Policy › Hotels)\nRMB 650 per night.")
-	p2 := strings.Index(u, "[2] (faq.txt)\nAsk HR.")
+	p1 := strings.Index(u, "(expense-policy.md — Expense Policy › Hotels)\n[1] RMB 650 per night.")
+	p2 := strings.Index(u, "(faq.txt)\n[2] Ask HR.")
 	q := strings.Index(u, "Question: What is the hotel limit?")
 	if p1 < 0 || p2 < p1 || q < p2 {
 		t.Fatalf("passages must come numbered before the question:\n%s", u)
+	}
+	if strings.Count(u, "[1]") != 1 || strings.Count(u, "[2]") != 1 {
+		t.Fatalf("each passage number must occur once:\n%s", u)
 	}
 	if zh := BuildPrompt("住宿标准？", nil, "zh"); !strings.Contains(zh[0].Content, "引用") || !strings.Contains(zh[1].Content, "问题：住宿标准？") && !strings.Contains(zh[1].Content, "问题: 住宿标准？") {
 		t.Errorf("zh prompt %+v", zh)

@@ -15,7 +15,7 @@ import (
 
 // Version identifies the generator; a change to any template or list changes it, so a model's
 // recipe (recorded in its GGUF metadata) names the corpus it was trained on.
-const Version = "corpus-5"
+const Version = "corpus-6"
 
 // Kind is what a document teaches.
 type Kind string
@@ -72,7 +72,7 @@ type Options struct {
 	// application's chunker. Nil uses SectionChunks.
 	Chunk func(doc, text string) []Passage
 	// Quote makes a reading or lookup answer quote the passage that holds it whole, as the
-	// prompt shows it: "[n] (source)" and its text. A small model copies a passage from its
+	// prompt shows it: "[n] " and its text. A small model copies a passage from its
 	// number on with the heads that copy, where starting at the right word in the passage is
 	// a choice it does not learn to make (its first answer token is what fails). The passage
 	// that answers is then first three times in five, as retrieval ranks it.
@@ -82,6 +82,9 @@ type Options struct {
 	// coined names. There the corpus's templates predict nothing and only copying does, which
 	// is what a model needs in a company's documents, whose text is new to it.
 	Scramble float64
+	// Uncovered is the share of reading and lookup examples whose passages do not hold the
+	// answer, so that the reply is NotCovered; zero means a quarter.
+	Uncovered float64
 }
 
 // Generator yields an endless, reproducible sequence of documents.
@@ -137,6 +140,14 @@ func (g *Generator) Next() Doc {
 	}
 }
 
+// uncovered draws whether a reading or lookup example's passages leave its answer out.
+func (g *Generator) uncovered() bool {
+	if g.o.Uncovered == 0 {
+		return g.rng.IntN(4) == 0
+	}
+	return g.rng.Float64() < g.o.Uncovered
+}
+
 // Count is how many documents Next has returned.
 func (g *Generator) Count() int { return g.n }
 
@@ -156,7 +167,7 @@ func DefaultPrompt(passages []Passage, question, lang string) []llm.Message {
 		b.WriteString("Answer the question from the passages below and cite them as [n]. If the passages do not say, say so.\n\n")
 	}
 	for i, p := range passages {
-		fmt.Fprintf(&b, "[%d] (%s) %s\n", i+1, p.Source, p.Text)
+		fmt.Fprintf(&b, "(%s)\n[%d] %s\n", p.Source, i+1, p.Text)
 	}
 	if lang == "zh" {
 		b.WriteString("\n问题：" + question)
@@ -187,20 +198,14 @@ func shuffled[T any](r *rand.Rand, xs []T) []T {
 	return out
 }
 
-// quote is passage n (1-based) of a reading example's prompt msgs as the prompt shows it, from
-// its number "[n] (" and source to the end of its text.
+// quote is passage n (1-based) of a reading example's prompt msgs as the prompt shows it: its
+// number "[n] " and its text. The prompt must show the number right before the text.
 func quote(msgs []llm.Message, n int, p Passage) (string, bool) {
-	user := msgs[len(msgs)-1].Content
-	i := strings.Index(user, "["+strconv.Itoa(n)+"] (")
-	if i < 0 {
+	q := "[" + strconv.Itoa(n) + "] " + strings.TrimSpace(p.Text)
+	if !strings.Contains(msgs[len(msgs)-1].Content, q) {
 		return "", false
 	}
-	text := strings.TrimSpace(p.Text)
-	j := strings.Index(user[i:], text)
-	if j < 0 {
-		return "", false
-	}
-	return user[i : i+j+len(text)], true
+	return q, true
 }
 
 // scramble returns ps with the words of each line in random order (a line's leading "- "

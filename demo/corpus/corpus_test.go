@@ -203,7 +203,7 @@ func TestLookupQuotesFromTheQuestionsPhrase(t *testing.T) {
 }
 
 // TestQuoteAnswersQuoteTheirPassage: with Options.Quote, every answered reading and lookup
-// example quotes one of its passages whole, exactly as its prompt shows it, from "[n] (" to
+// example quotes one of its passages whole, exactly as its prompt shows it, from "[n] " to
 // the end of its text; and it is passage 1 about three times in five (between a half and
 // three quarters of those answered). With Scramble 1 every passage comes from a document with
 // a coined name.
@@ -235,14 +235,14 @@ func TestQuoteAnswersQuoteTheirPassage(t *testing.T) {
 			}
 			answered++
 			var n int
-			if _, err := fmt.Sscanf(answer, "[%d] (", &n); err != nil || n < 1 || n > len(passages) {
+			if _, err := fmt.Sscanf(answer, "[%d] ", &n); err != nil || n < 1 || n > len(passages) {
 				t.Fatalf("answer %q does not start with a passage's number", answer)
 			}
 			if n == 1 {
 				first++
 			}
 			text := strings.TrimSpace(passages[n-1].Text)
-			if !strings.HasSuffix(answer, text) || !strings.Contains(prompt, answer) || !strings.HasPrefix(answer, "["+strconv.Itoa(n)+"] ("+passages[n-1].Source+")") {
+			if !strings.HasSuffix(answer, text) || !strings.Contains(prompt, answer) || !strings.Contains(prompt, "("+passages[n-1].Source+")\n"+answer) {
 				t.Fatalf("answer %q is not passage [%d] as the prompt shows it:\n%s", answer, n, prompt)
 			}
 		}
@@ -251,6 +251,27 @@ func TestQuoteAnswersQuoteTheirPassage(t *testing.T) {
 		}
 		if first*4 < answered*2 || first*4 > answered*3 {
 			t.Fatalf("scramble %v: %d of %d answers quote passage 1, want about three in five", scramble, first, answered)
+		}
+	}
+}
+
+// TestUncoveredShare: Options.Uncovered sets the share of reading and lookup examples whose
+// passages leave the answer out (and whose reply is NotCovered); zero keeps a quarter.
+func TestUncoveredShare(t *testing.T) {
+	for _, c := range []struct {
+		share  float64
+		lo, hi int
+	}{{0, 70, 130}, {0.6, 210, 270}} {
+		g := New(Options{Seed: 4, Mix: [5]float64{0, 0, 1, 0, 1}, Quote: true, Uncovered: c.share})
+		n := 0
+		for range 400 {
+			d := g.Next()
+			if d.Messages[len(d.Messages)-1].Content == DefaultNotCovered(d.Lang) {
+				n++
+			}
+		}
+		if n < c.lo || n > c.hi {
+			t.Errorf("uncovered %v: %d of 400 examples not covered, want %d to %d", c.share, n, c.lo, c.hi)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func (g *Generator) tryLookup(lang string) (Doc, bool) {
 		return Doc{}, false
 	}
 	passages, hidden := pool[:k], pool[k]
-	covered := g.rng.IntN(4) != 0
+	covered := !g.uncovered()
 	from := g.rng.IntN(k)
 	if g.o.Quote {
 		from = g.firstMostly(k)

@@ -28,7 +28,7 @@ func (g *Generator) tryReading(lang string) (Doc, bool) {
 	c, other := newCompany(g.rng), newCompany(g.rng)
 	target := pick(g.rng, c.facts)
 	answer := statement(target, lang)
-	covered := g.rng.IntN(4) != 0
+	covered := !g.uncovered()
 	// Passages that state another fact of the target's topic could answer too, or contradict
 	// the label, so they are never distractors.
 	sameTopic := func(p Passage, co *company) bool {

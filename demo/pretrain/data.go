@@ -30,10 +30,11 @@ func Generator(r Recipe, stream uint64) *corpus.Generator {
 // (corpus.Options.Quote and Scramble).
 func generator(r Recipe, stream uint64, ph Phase) *corpus.Generator {
 	return corpus.New(corpus.Options{
-		Seed:     r.Seed*2 + stream,
-		Mix:      ph.Mix,
-		Quote:    ph.Quote,
-		Scramble: ph.Scramble,
+		Seed:      r.Seed*2 + stream,
+		Mix:       ph.Mix,
+		Quote:     ph.Quote,
+		Scramble:  ph.Scramble,
+		Uncovered: ph.Uncovered,
 		Prompt: func(ps []corpus.Passage, question, lang string) []llm.Message {
 			hits := make([]rag.Hit, len(ps))
 			for i, p := range ps {

@@ -247,16 +247,20 @@ func TestRunContinuesWithItsPhases(t *testing.T) {
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "drill") {
 		t.Errorf("a phase with a negative drill count: %v", err)
 	}
+	bad.Then = []Phase{{Tokens: 1 << 20, Mix: [5]float64{1}, LR: 1e-3, Uncovered: 1}}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "uncovered") {
+		t.Errorf("a phase with every example uncovered: %v", err)
+	}
 }
 
 // TestQuotePhase: a phase with quote set generates reading and lookup answers that quote
-// their passage ("[n] (source)…"), the first training and a phase without it answers that end
+// their passage ("[n] text…"), the first training and a phase without it answers that end
 // with their citation; the probe asks in the format of the last phase.
 func TestQuotePhase(t *testing.T) {
 	r := DefaultRecipe()
 	mix := [5]float64{0, 0, 1, 0, 1}
 	r.Then = []Phase{{Tokens: 1 << 20, Mix: mix, LR: 1e-4}, {Tokens: 1 << 20, Mix: mix, LR: 1e-4, Quote: true}}
-	quoted := regexp.MustCompile(`^\[\d\] \(`)
+	quoted := regexp.MustCompile(`^\[\d\] `)
 	for i, ph := range r.plan() {
 		answered := 0
 		for range 20 {

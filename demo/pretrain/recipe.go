@@ -82,6 +82,11 @@ type Phase struct {
 	// first training: without them a quote phase lets copying fade (held-out drill spans
 	// copied whole fell from 51 of 60 to 16–36).
 	Drill int `json:"drill,omitempty"`
+	// Uncovered is the share of the phase's reading and lookup examples whose passages do not
+	// hold the answer (corpus.Options.Uncovered; zero: a quarter). A quote phase makes "[" the
+	// likeliest first answer token, and a larger share keeps the model saying when the
+	// passages do not cover a question.
+	Uncovered float64 `json:"uncovered,omitempty"`
 }
 
 // DefaultRecipe is the demo model: about 7M parameters, sized so that its token budget trains
@@ -134,6 +139,9 @@ func (r Recipe) Validate() error {
 		}
 		if p.Drill < 0 || (p.Drill > 0 && r.SeqLen < drillMinSeq) {
 			return tutor.Errorf(tutor.EINVALID, "then[%d]: drill must not be negative, and drills need seq_len of at least %d", i, drillMinSeq)
+		}
+		if p.Uncovered < 0 || p.Uncovered >= 1 {
+			return tutor.Errorf(tutor.EINVALID, "then[%d]: uncovered is a share from 0 to below 1", i)
 		}
 		if p.Scramble < 0 || p.Scramble > 1 || (p.Scramble > 0 && !p.Quote) {
 			return tutor.Errorf(tutor.EINVALID, "then[%d]: scramble is a share from 0 to 1 of quote examples, and needs quote", i)
