@@ -19,7 +19,7 @@ import (
 // to requests to write something in the house style, whose content is made up), and no
 // question repeats one of the evaluation suite's.
 func TestPresetIsGroundedAndHeldOut(t *testing.T) {
-	recs, err := finetune.ParseJSONL(bytes.NewReader(presetPairs), "preset.jsonl")
+	recs, err := finetune.ParseJSONL(bytes.NewReader(PresetPairs), "preset.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestPresetIsGroundedAndHeldOut(t *testing.T) {
 // question is asked twice or repeats the suite's, and no case is one the suite asks about.
 func TestPresetStyleCases(t *testing.T) {
 	style := presetStyle()
-	if !bytes.Equal(style, presetStyle()) || !bytes.Equal(Preset, append(append([]byte(nil), presetPairs...), style...)) {
+	if !bytes.Equal(style, presetStyle()) || !bytes.Equal(Preset, append(append([]byte(nil), PresetPairs...), style...)) {
 		t.Fatal("the preset's house-style cases differ between calls, or are not the end of Preset")
 	}
 	recs, err := finetune.ParseJSONL(bytes.NewReader(style), "style")

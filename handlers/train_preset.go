@@ -6,11 +6,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tutor"
-	"tutor/demo"
+	"tutor/demo/preset"
 	"tutor/finetune"
 )
 
-// trainPreset is the one-click "train on the demo company" run: it stores demo.Preset as a
+// trainPreset is the one-click "train on the demo company" run: it stores preset.Dataset() as a
 // dataset (once) and queues a run with the preset's settings (finetune.DemoPresetConfig) on the
 // chosen base, or the first model in the workspace's models folder.
 func (h *Handler) trainPreset(c echo.Context) error {
@@ -26,7 +26,7 @@ func (h *Handler) trainPreset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	path, err := finetune.StorePresetDataset(h.Store, finetune.DemoPresetDataset, demo.Preset)
+	path, err := finetune.StorePresetDataset(h.Store, finetune.DemoPresetDataset, preset.Dataset())
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"tutor"
-	"tutor/demo"
+	demopreset "tutor/demo/preset"
 	"tutor/finetune"
 	"tutor/llm"
 	"tutor/llm/builtin"
@@ -199,7 +199,7 @@ func trainDataset(ctx context.Context, env *Env, s *store.Store, preset, dataset
 			return "", tutor.Errorf(tutor.ECONFLICT, "an adapter called %s exists already", *name)
 		}
 		fmt.Fprintf(env.Stdout, "the %s preset: the demo company's question/answer pairs\n", preset)
-		return finetune.StorePresetDataset(s, finetune.DemoPresetDataset, demo.Preset)
+		return finetune.StorePresetDataset(s, finetune.DemoPresetDataset, demopreset.Dataset())
 	}
 	if *name == "" {
 		*name = baseName + "-" + time.Now().UTC().Format("20060102-150405")

@@ -53,7 +53,7 @@ func TestTrainExportAndServe(t *testing.T) {
 }
 
 // TestTrainPreset trains with `tutor train -preset demo -max-steps 6` on stories260K: the
-// adapter is named demo and trained with the preset's settings on its 804 pairs, stopped after
+// adapter is named demo and trained with the preset's settings on its 872 examples, stopped after
 // 6 steps; any other training setting given with the preset, and an unknown preset, are
 // refused.
 func TestTrainPreset(t *testing.T) {
@@ -84,7 +84,7 @@ func TestTrainPreset(t *testing.T) {
 		err = json.Unmarshal(b, &ad)
 	}
 	want, _ := finetune.DemoPresetConfig()
-	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 804 ||
+	if err != nil || ad.Config.LoRA.Rank != 16 || len(ad.Config.LoRA.Targets) != len(finetune.AllTargets) || ad.Stats.Records != 872 ||
 		ad.Config.Epochs != want.Epochs || ad.Config.LearningRate != want.LearningRate || ad.Config.MaxSteps != 6 || ad.Steps != 6 {
 		t.Fatalf("demo adapter: %s %v", b, err)
 	}
