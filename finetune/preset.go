@@ -23,6 +23,8 @@ import (
 //     2 cores for the demo base model. The base reads the company's text as nearly random,
 //     so gentler settings (5 epochs at 3e-4) leave the adapter repeating little of it; with
 //     one wording per answer the adapter recites its pairs for those wordings only;
+//   - sequences of up to 768 tokens: the examples with passages run to about 560 on the demo
+//     base model, and one cut at 512 would lose its answer;
 //   - no validation share: every pair is trained on, and the held-out measure is the demo
 //     evaluation suite (demo/suite.yaml), whose questions are worded differently.
 const (
@@ -37,6 +39,7 @@ func DemoPresetConfig() (TrainConfig, float64) {
 	cfg.LoRA.Targets = append([]Target(nil), AllTargets...)
 	cfg.Epochs = 20
 	cfg.LearningRate = 2e-3
+	cfg.MaxSeqLen = 768
 	return cfg, 0
 }
 

@@ -97,9 +97,9 @@ func TestTrainPreset(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The total counts the examples that fit the base's context with something to learn:
-	// stories260K cuts Chinese into bytes, and with it the preset's examples with passages
-	// lose their answers to the 512-token cut and are skipped.
+	// The total counts the examples with something to learn within the preset's sequence
+	// length: stories260K cuts Chinese into bytes, and with it the preset's examples with
+	// passages lose their answers to the cut and are skipped.
 	cfg, _ := finetune.DemoPresetConfig()
 	m, err := model.Load(a.Store.Path("models", "stories.gguf"))
 	if err != nil {

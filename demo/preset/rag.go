@@ -37,13 +37,15 @@ const ragEvery = 3
 // the answer is not asked with passages.
 const holds = 0.4
 
-// ragBudget bounds the tokens of an example's passages, question and answer, so that with the
-// instructions and the chat format it fits the preset's 512-token sequences: an example cut
-// short would lose its answer. Where the second passage would pass it, the example has one.
-const ragBudget = 400
+// ragBudget bounds the tokens of an example (tokensAbout its turns), so that with the chat
+// format it fits the preset's sequences (finetune.DemoPresetConfig's MaxSeqLen, 768 tokens):
+// an example cut short would lose its answer. Where the second passage would pass it, the
+// example has one.
+const ragBudget = 736
 
 // tokensAbout is a generous count of the tokens of text: a Chinese character is about one
-// token, and a small vocabulary cuts other text into pieces of two to four bytes.
+// token, and a small vocabulary cuts other text into pieces of two bytes or more (the demo
+// model's tokenizer gives 0.65 to 1.0 of this count on these examples).
 func tokensAbout(text string) int {
 	han, other := 0, 0
 	for _, r := range text {
@@ -53,17 +55,18 @@ func tokensAbout(text string) int {
 			other += len(string(r))
 		}
 	}
-	return han + other*2/5
+	return han + other/2
 }
 
 // ragExamples returns examples that teach an adapter to answer in the company's words when the
 // question comes with retrieved passages too, as tuned+RAG and the Compare page ask it: for
-// every ragEvery-th answer of pairs (chat JSONL, the answers each asked several ways),
-// one of its questions in the prompt rag.BuildPrompt makes, with two passages of demo.Docs cut as
-// the index cuts them: the one that holds the answer (the passage sharing the most of its
-// words) and, from another document, the one that best matches the question. They stand in a
-// seeded order, and the answer cites the first as [n] (see ragBudget for when there is one). Without such examples an adapter trained
-// on bare questions meets a prompt it never saw and answers neither way.
+// every ragEvery-th answer of pairs (chat JSONL, the answers each asked several ways), one of
+// its questions in the prompt rag.BuildPrompt makes, with two passages of demo.Docs cut as the
+// index cuts them: the one that holds the answer (the passage holding the most of its words,
+// at least the share holds) and, from another document, the one that best matches the
+// question (left out where it would pass ragBudget). They stand in a seeded order, and the
+// answer ends citing the passage that holds it as [n]. Without such examples an adapter
+// trained on bare questions meets a prompt it never saw and answers neither way.
 func ragExamples(pairs []byte) []byte {
 	chunks := docChunks()
 	idf := inverseFrequencies(chunks)
@@ -79,25 +82,29 @@ func ragExamples(pairs []byte) []byte {
 			continue
 		}
 		other := bestChunk(chunks, idf, q, chunks[best].DocName, 0)
-		if n := tokensAbout(a.answer + q + chunks[best].Text); n > ragBudget {
-			continue
-		} else if other >= 0 && n+tokensAbout(chunks[other].Text) > ragBudget {
-			other = -1
-		}
-		hits := []rag.Hit{{Chunk: chunks[best].Chunk}}
-		at := 0
-		if other >= 0 {
-			hits = append(hits, rag.Hit{Chunk: chunks[other].Chunk})
-			if rng.IntN(2) == 1 {
-				hits[0], hits[1] = hits[1], hits[0]
-				at = 1
-			}
-		}
 		lang := "en"
 		if hasHan(q) {
 			lang = "zh"
 		}
-		msgs := append(rag.BuildPrompt(q, hits, lang), llm.Message{Role: "assistant", Content: a.answer + " [" + strconv.Itoa(at+1) + "]"})
+		first := rng.IntN(2) == 0
+		var msgs []llm.Message
+		for _, two := range []bool{other >= 0, false} {
+			hits, at := []rag.Hit{{Chunk: chunks[best].Chunk}}, 0
+			if two {
+				hits = append(hits, rag.Hit{Chunk: chunks[other].Chunk})
+				if !first {
+					hits[0], hits[1], at = hits[1], hits[0], 1
+				}
+			}
+			msgs = append(rag.BuildPrompt(q, hits, lang), llm.Message{Role: "assistant", Content: a.answer + " [" + strconv.Itoa(at+1) + "]"})
+			if tokensAbout(msgs[0].Content+msgs[1].Content+msgs[2].Content) <= ragBudget {
+				break
+			}
+			msgs = nil
+		}
+		if msgs == nil {
+			continue
+		}
 		b, _ := json.Marshal(map[string][]llm.Message{"messages": msgs})
 		out.Write(append(b, '\n'))
 	}
