@@ -4,7 +4,6 @@
 package preset
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io/fs"
@@ -15,6 +14,7 @@ import (
 	"unicode"
 
 	"tutor/demo"
+	"tutor/finetune"
 	"tutor/llm"
 	"tutor/rag"
 )
@@ -121,16 +121,17 @@ type answered struct {
 // groupAnswers reads chat JSONL pairs (one user and one assistant turn each) and groups their
 // questions by answer, in the order each answer first appears.
 func groupAnswers(pairs []byte) []answered {
+	recs, err := finetune.ParseJSONL(bytes.NewReader(pairs), "preset.jsonl")
+	if err != nil {
+		panic(err) // the pairs are embedded at build time, and their test parses them
+	}
 	var out []answered
 	at := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(pairs))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var rec struct{ Messages []llm.Message }
-		if json.Unmarshal(sc.Bytes(), &rec) != nil || len(rec.Messages) != 2 {
+	for _, r := range recs {
+		if len(r.Messages) != 2 {
 			continue
 		}
-		q, a := rec.Messages[0].Content, rec.Messages[1].Content
+		q, a := r.Messages[0].Content, r.Messages[1].Content
 		i, ok := at[a]
 		if !ok {
 			i, at[a] = len(out), len(out)
