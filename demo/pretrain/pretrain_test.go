@@ -18,6 +18,7 @@ import (
 	"tutor/demo"
 	"tutor/demo/corpus"
 	"tutor/internal/testenv"
+	"tutor/llm"
 	"tutor/model"
 	"tutor/model/gguf"
 )
@@ -415,6 +416,28 @@ func TestProbe(t *testing.T) {
 		p.Drills != 12 || p.DrillTokens < 12*(drillMinSpan-1) || p.Copied > p.Drills || p.CopiedToks > p.DrillTokens {
 		t.Errorf("probe of 12 examples: %+v", p)
 	}
+	for _, f := range []float64{p.LeanCovered, p.LeanUncovered, p.LeanAUC} {
+		if !(f >= 0 && f <= 1) {
+			t.Errorf("refusal's first token: %v, %v, told apart %v; each must lie in [0, 1]", p.LeanCovered, p.LeanUncovered, p.LeanAUC)
+		}
+	}
+	// The probability read before an answer is the one the model gives that token in the
+	// whole sequence, one token at a time.
+	text := template.Format([]llm.Message{{Role: "user", Content: "Where is the office?"}}, true)
+	reply := corpus.DefaultNotCovered("en")
+	prompt := m.Tokenizer.Encode(text, false)
+	got, err := firstTokenProb(m, prompt, text, reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := m.Tokenizer.Encode(text+reply, false)
+	losses, err := tokenLosses(t.Context(), m, full[:len(prompt)+1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Exp(-losses[len(prompt)-1]); math.Abs(got-want) > 1e-4*want {
+		t.Errorf("first token of the refusal: %v, want %v as read token by token", got, want)
+	}
 	// Every demo document is read, up to probeDemoTokens tokens of each; the tiny model's byte
 	// tokens make each of them longer than that.
 	docs, _ := fs.Glob(demo.Docs, "*")
@@ -422,4 +445,21 @@ func TestProbe(t *testing.T) {
 		t.Errorf("demo documents: %d tokens of %d documents, loss %v, chance %v", p.DemoTokens, len(docs), p.DemoLoss, p.Chance)
 	}
 	t.Log(p)
+}
+
+// TestAboveShare: the share of pairs ordered as hoped, ties counting half.
+func TestAboveShare(t *testing.T) {
+	for _, c := range []struct {
+		xs, ys []float64
+		want   float64
+	}{
+		{[]float64{0.9, 0.8}, []float64{0.1, 0.2}, 1},
+		{[]float64{0.1}, []float64{0.5, 0.9}, 0},
+		{[]float64{0.5, 0.3}, []float64{0.5, 0.1}, 0.625}, // 0.5>0.1, 0.5=0.5, 0.3>0.1, 0.3<0.5
+		{nil, []float64{0.3}, 0.5},
+	} {
+		if got := aboveShare(c.xs, c.ys); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("aboveShare(%v, %v) = %v, want %v", c.xs, c.ys, got, c.want)
+		}
+	}
 }
